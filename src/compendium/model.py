@@ -1,0 +1,220 @@
+"""The compendium as plain, frozen data: what the templates and charts read.
+
+Built from documents that passed validation, so every required field is present and of its type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from compendium.bibliography import Reference
+
+
+def _pick(cls: type, data: dict[str, Any], **overrides: Any) -> Any:
+    """cls built from the keys of data that are its fields (absent optional fields stay None)."""
+    names = {f.name for f in fields(cls)}
+    values = {k: v for k, v in data.items() if k in names}
+    values.update(overrides)
+    return cls(**values)
+
+
+@dataclass(frozen=True)
+class Citation:
+    ref: str
+    locator: str
+    quote: str
+    verification: str
+    note: str | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Citation:
+        return _pick(cls, data)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    unit: str
+    definition: str
+    id: str | None = None
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    n: int | None = None
+    population: str | None = None
+    period: str | None = None
+    measure: str | None = None
+    locator: str | None = None
+    quote: str | None = None
+    verification: str | None = None
+    computed: str | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> Figure:
+        return _pick(cls, data)  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    id: str
+    stance: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    date: str
+    rating: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    file: str
+    title: str
+    statement: str
+    claimant: str
+    claimant_role: str | None
+    date: str
+    source: Citation
+    also_made_in: tuple[Citation, ...]
+    topics: tuple[str, ...]
+    figure: Figure | None
+    rating: str
+    rationale: str
+    evidence: tuple[EvidenceLink, ...]
+    charts: tuple[str, ...]
+    history: tuple[HistoryEntry, ...]
+
+    @classmethod
+    def of(cls, id: str, file: str, d: dict[str, Any]) -> Claim:
+        return cls(
+            id=id, file=file, title=d["title"], statement=d["statement"],
+            claimant=d["claimant"]["name"], claimant_role=d["claimant"].get("role"), date=d["date"],
+            source=Citation.of(d["source"]),
+            also_made_in=tuple(Citation.of(c) for c in d.get("also_made_in", [])),
+            topics=tuple(d["topics"]), figure=Figure.of(d["figure"]) if "figure" in d else None,
+            rating=d["verdict"]["rating"], rationale=d["verdict"]["rationale"],
+            evidence=tuple(_pick(EvidenceLink, e) for e in d["evidence"]),
+            charts=tuple(d.get("charts", [])),
+            history=tuple(_pick(HistoryEntry, h) for h in d["history"]),
+        )
+
+
+@dataclass(frozen=True)
+class Quality:
+    design: str
+    independent: str
+    peer_reviewed: bool
+    certainty: str
+    limitations: tuple[str, ...]
+    sample_size: int | None = None
+    outcome_measure: str | None = None
+    conflicts_of_interest: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: str
+    file: str
+    title: str
+    summary: str
+    source: Citation
+    findings: tuple[Figure, ...]
+    quality: Quality
+    topics: tuple[str, ...]
+    charts: tuple[str, ...]
+
+    @classmethod
+    def of(cls, id: str, file: str, d: dict[str, Any]) -> Evidence:
+        quality = dict(d["quality"], limitations=tuple(d["quality"]["limitations"]))
+        return cls(
+            id=id, file=file, title=d["title"], summary=d["summary"], source=Citation.of(d["source"]),
+            findings=tuple(Figure.of(f) for f in d["findings"]), quality=_pick(Quality, quality),
+            topics=tuple(d["topics"]), charts=tuple(d.get("charts", [])),
+        )
+
+    def finding(self, finding_id: str) -> Figure | None:
+        return next((f for f in self.findings if f.id == finding_id), None)
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    label: str
+    evidence: str
+    finding: str
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    points: tuple[ChartPoint, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    file: str
+    kind: str
+    title: str
+    caption: str
+    alt: str
+    unit: str
+    series: tuple[ChartSeries, ...]
+
+    @classmethod
+    def of(cls, id: str, file: str, d: dict[str, Any]) -> Chart:
+        series = tuple(ChartSeries(s["name"], tuple(_pick(ChartPoint, p) for p in s["points"]))
+                       for s in d["series"])
+        return cls(id=id, file=file, kind=d["kind"], title=d["title"], caption=d["caption"], alt=d["alt"],
+                   unit=d["unit"], series=series)
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    date: str
+    title: str
+    source: Citation
+    text: str | None = None
+    claims: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> TimelineEvent:
+        return _pick(cls, d, source=Citation.of(d["source"]), claims=tuple(d.get("claims", [])),
+                     evidence=tuple(d.get("evidence", [])))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Backlinks:
+    """Who points at what: computed once, after every cross-reference is known to resolve."""
+
+    claims_by_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    citers_by_reference: dict[str, tuple[str, ...]] = field(default_factory=dict)  # page paths
+    claims_by_topic: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    evidence_by_topic: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pages_by_chart: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Compendium:
+    root: Path
+    claims: dict[str, Claim]
+    evidence: dict[str, Evidence]
+    charts: dict[str, Chart]
+    topics: dict[str, Topic]
+    timeline: tuple[TimelineEvent, ...]
+    references: dict[str, Reference]
+    backlinks: Backlinks

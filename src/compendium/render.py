@@ -1,0 +1,201 @@
+"""Stage 4, render pages: the model through jinja2 templates into Markdown under docs/.
+
+Generated pages are plain Markdown that MkDocs (or its successor, Zensical) reads like hand-written
+ones. A page is written only when its text changed, so a rebuild with no change touches nothing and
+MkDocs' file watcher sees only real changes. Files generated before but not now are removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from compendium.bibliography import Reference, format_references
+from compendium.model import Chart, Compendium, Figure
+from compendium.schemas import schema
+from compendium.text import escape_block, escape_inline, finalize
+
+MANIFEST = ".generated"  # Lists what the last run generated under docs/, so stale pages can be removed.
+ASSETS = "assets/compendium"
+
+STANCES = (("supports", "Supports the claim"), ("contradicts", "Contradicts the claim"),
+           ("qualifies", "Qualifies the claim"))
+_VERIFICATION = {"verified": "checked against the source", "seed-only": "known only from a secondary source",
+                 "unverified": "not yet checked against the source"}
+_INDEPENDENCE = {"yes": "independent of the programme", "no": "not independent of the programme",
+                 "unclear": "independence unclear"}
+_DESIGNS = {"rct": "randomised controlled trial", "systematic-review": "systematic review",
+            "cohort": "observational cohort", "service-evaluation": "service evaluation",
+            "official-statistics": "official statistics", "economic-evaluation": "economic evaluation",
+            "qualitative": "qualitative study", "case-series": "case series",
+            "official-document": "official document", "commentary": "commentary", "journalism": "journalism"}
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the pages need from mkdocs.yml: where a data file can be edited."""
+
+    edit_base: str  # e.g. https://github.com/owner/repo/edit/main/ ; '' for no edit links
+
+    def edit_url(self, file: str) -> str:
+        return f"{self.edit_base}{file}" if self.edit_base else ""
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def rating_label(rating: str) -> str:
+    return rating.replace("-", " ").capitalize()
+
+
+def format_number(value: float | int) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}"
+
+
+def figure_value(f: Figure) -> str:
+    """The figure as a reader writes it: 50.8%, £877, d = 0.87, 40–46%."""
+    def one(v: float) -> str:
+        n = format_number(v)
+        return {"percent": f"{n}%", "gbp": f"£{n}", "effect-size": f"d = {n}", "sessions": f"{n} sessions",
+                "days": f"{n} days"}.get(f.unit, n)
+    if f.value is not None:
+        return one(f.value)
+    return f"{one(f.low or 0)} to {one(f.high or 0)}" if f.unit != "percent" else \
+        f"{format_number(f.low or 0)}–{format_number(f.high or 0)}%"
+
+
+def _linkify(formatted: str) -> Markup:
+    # citeproc's HTML is escaped text with a few tags; its URLs ("Available at: https://...") become links.
+    def link(m: re.Match[str]) -> str:
+        url = m.group(0).rstrip(".,;")
+        rest = m.group(0)[len(url):]
+        return f'<a href="{url}">{url}</a>{rest}'
+    return Markup(re.sub(r"https?://[^\s<>\"]+", link, formatted))
+
+
+def _short_citation(ref: Reference) -> str:
+    """Author (year), as a link label: the first author's family name, 'et al.' for three or more."""
+    people = ref.csl.get("author") or ref.csl.get("editor") or []
+    names = [p.get("family") or p.get("literal", "") for p in people]
+    who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else \
+        f"{names[0]} et al." if names else str(ref.csl.get("title", ref.key))
+    year = ref.csl.get("issued", {}).get("date-parts", [[None]])[0][0]
+    return f"{who} ({year or 'n.d.'})"
+
+
+def _environment(compendium: Compendium) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("compendium", "templates"),
+        # finalize escapes every value for Markdown and HTML at once and marks it safe, so autoescape
+        # (which then only makes macros return safe text) never escapes twice.
+        autoescape=True, finalize=finalize, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    ratings = schema("claim")["$defs"]["rating"]
+
+    def cite(key: str, base: str) -> Markup:
+        ref = compendium.references[key]
+        return Markup(f"[{escape_inline(_short_citation(ref))}]({base}references.md#{ref.anchor})")
+
+    def verdict_badge(rating: str, base: str) -> Markup:
+        title = escape_inline(ratings["x-enum-descriptions"][rating])
+        return Markup(f'[{escape_inline(rating_label(rating))}]({base}method.md#verdict-{rating} "{title}")'
+                      f"{{ .cx-verdict .cx-verdict--{rating} }}")
+
+    def certainty_badge(certainty: str, base: str) -> Markup:
+        return Markup(f"[Certainty: {escape_inline(certainty.replace('-', ' '))}]({base}method.md#certainty)"
+                      f"{{ .cx-certainty .cx-certainty--{certainty} }}")
+
+    def chart_figure(chart: Chart, base: str) -> Markup:
+        alt = escape_inline(chart.alt)
+        return Markup(
+            f"![{alt}]({base}{ASSETS}/charts/{chart.id}.svg){{ .cx-chart }}\n\n"
+            f"**{escape_inline(chart.title)}.** {escape_inline(chart.caption)} "
+            f"[Data (CSV)]({base}{ASSETS}/charts/{chart.id}.csv)")
+
+    env.filters.update(
+        block=lambda value, prefix="": escape_block(value, prefix),
+        cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_figure=chart_figure,
+        rating_label=rating_label, number=format_number, figure_value=figure_value, linkify=_linkify,
+        verification=lambda v: _VERIFICATION[v], independence=lambda v: _INDEPENDENCE[v],
+        design=lambda v: _DESIGNS.get(v, v), certainty=lambda v: v.replace("-", " "),
+    )
+    return env
+
+
+def render_pages(compendium: Compendium, settings: SiteSettings) -> dict[str, str]:
+    """Every generated page, by path under docs/."""
+    env = _environment(compendium)
+    common: dict[str, Any] = {
+        "claims": compendium.claims, "evidence": compendium.evidence, "charts": compendium.charts,
+        "topics": compendium.topics, "backlinks": compendium.backlinks, "stances": STANCES,
+    }
+    pages: dict[str, str] = {}
+
+    def render(template: str, **context: Any) -> str:
+        return env.get_template(template).render(**common, **context)
+
+    for claim in compendium.claims.values():
+        pages[f"claims/{claim.id}.md"] = render("claim.md.j2", claim=claim,
+                                                edit_url=settings.edit_url(claim.file) or None)
+    for item in compendium.evidence.values():
+        pages[f"evidence/{item.id}.md"] = render(
+            "evidence.md.j2", item=item, edit_url=settings.edit_url(item.file) or None,
+            used_by=compendium.backlinks.claims_by_evidence.get(item.id, ()))
+    pages["claims/index.md"] = render("claims_index.md.j2")
+    pages["evidence/index.md"] = render("evidence_index.md.j2")
+    pages["topics/index.md"] = render("topics_index.md.j2")
+    for topic in compendium.topics.values():
+        pages[f"topics/{topic.id}.md"] = render(
+            "topic.md.j2", topic=topic, claim_ids=compendium.backlinks.claims_by_topic.get(topic.id, ()),
+            evidence_ids=compendium.backlinks.evidence_by_topic.get(topic.id, ()))
+    page_titles = {f"claims/{c.id}": c.title for c in compendium.claims.values()}
+    page_titles.update({f"evidence/{e.id}": e.title for e in compendium.evidence.values()})
+    page_titles["timeline"] = "Timeline"
+    pages["references.md"] = render("references.md.j2", references=compendium.references,
+                                    formatted=format_references(compendium.references),
+                                    page_titles=page_titles, style_name="Cite Them Right (Harvard)")
+    if compendium.timeline:
+        pages["timeline.md"] = render("timeline.md.j2", timeline=compendium.timeline)
+    for name in ("compendium.css",):
+        pages[f"{ASSETS}/{name}"] = resources.files("compendium").joinpath(f"assets/{name}").read_text("utf-8")
+    return pages
+
+
+def write_pages(docs_dir: Path, pages: dict[str, str], extra_files: frozenset[str] = frozenset()) -> WriteStats:
+    """Write pages under docs_dir, only where the text changed; remove what was generated before but not now.
+
+    extra_files are other generated files (charts) that must be kept and listed in the manifest."""
+    written = unchanged = removed = 0
+    for relative, text in pages.items():
+        path = docs_dir / relative
+        if path.exists() and path.read_text("utf-8") == text:
+            unchanged += 1
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        written += 1
+    manifest = docs_dir / MANIFEST
+    keep = set(pages) | set(extra_files)
+    if manifest.exists():
+        for relative in manifest.read_text("utf-8").split():
+            if relative not in keep and (docs_dir / relative).is_file():
+                (docs_dir / relative).unlink()
+                removed += 1
+    listing = "\n".join(sorted(keep)) + "\n"
+    if not manifest.exists() or manifest.read_text("utf-8") != listing:
+        manifest.write_text(listing, "utf-8")
+    return WriteStats(written, unchanged, removed)
+

@@ -1,0 +1,169 @@
+"""Stage 3, resolve: every id and reference key must point at something; then compute backlinks.
+
+check_references works on the raw documents, so that a file with a schema error still has its
+cross-references checked in the same run. link() builds the model once everything is known valid.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from compendium.diagnostics import Diagnostic, did_you_mean
+from compendium.load import Sources
+from compendium.model import Backlinks, Chart, Claim, Compendium, Evidence, TimelineEvent, Topic
+from compendium.yamlfile import JsonPath, YamlDocument
+
+
+def _walk_citations(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
+    """Every citation's reference key in a document: any mapping with 'ref' and 'quote'."""
+    if isinstance(data, dict):
+        if isinstance(data.get("ref"), str) and "quote" in data:
+            yield (*path, "ref"), data["ref"]
+        for key, value in data.items():
+            yield from _walk_citations(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _walk_citations(value, (*path, i))
+
+
+def _list(data: Any, key: str) -> list[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _unknown(document: YamlDocument, path: JsonPath, what: str, value: str, known: dict[str, Any],
+             where: str) -> Diagnostic:
+    hint = did_you_mean(value, known) or f"check the spelling, or add it to {where}"
+    return document.diagnostic(path, f"unknown {what} '{value}'", hint)
+
+
+def check_references(sources: Sources) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    topics = sources.topics.data if sources.topics and isinstance(sources.topics.data, dict) else {}
+    cited: set[str] = set()
+    used_evidence: set[str] = set()
+    documents = [*sources.claims.values(), *sources.evidence.values(), *sources.charts.values()]
+    if sources.timeline is not None:
+        documents.append(sources.timeline)
+    for document in documents:
+        for path, key in _walk_citations(document.data):
+            cited.add(key)
+            if key not in sources.references:
+                problems.append(_unknown(document, path, "reference key", key, sources.references,
+                                         "references.bib"))
+    for document in [*sources.claims.values(), *sources.evidence.values()]:
+        for i, topic in enumerate(_list(document.data, "topics")):
+            if isinstance(topic, str) and topic not in topics:
+                problems.append(_unknown(document, ("topics", i), "topic", topic, topics, "topics.yml"))
+        for i, chart in enumerate(_list(document.data, "charts")):
+            if isinstance(chart, str) and chart not in sources.charts:
+                problems.append(_unknown(document, ("charts", i), "chart", chart, sources.charts, "charts/"))
+    for document in sources.claims.values():
+        for i, link in enumerate(_list(document.data, "evidence")):
+            evidence_id = link.get("id") if isinstance(link, dict) else None
+            if isinstance(evidence_id, str):
+                used_evidence.add(evidence_id)
+                if evidence_id not in sources.evidence:
+                    problems.append(_unknown(document, ("evidence", i, "id"), "evidence id", evidence_id,
+                                             sources.evidence, "evidence/"))
+    for document in sources.charts.values():
+        problems.extend(_check_chart(document, sources))
+    if sources.timeline is not None and isinstance(sources.timeline.data, list):
+        for i, event in enumerate(sources.timeline.data):
+            for key, known, where in (("claims", sources.claims, "claims/"),
+                                      ("evidence", sources.evidence, "evidence/")):
+                for j, item in enumerate(_list(event, key)):
+                    if isinstance(item, str) and item not in known:
+                        problems.append(_unknown(sources.timeline, (i, key, j), f"{key} id", item, known, where))
+    for evidence_id, document in sources.evidence.items():
+        if evidence_id not in used_evidence:
+            problems.append(Diagnostic(document.display, 1, 1, f"evidence '{evidence_id}' is not used by any claim",
+                                       "list it under the evidence of the claims it bears on",
+                                       severity="warning"))
+    for key, reference in sources.references.items():
+        if key not in cited:
+            problems.append(Diagnostic(sources.bib_display(), reference.line, 1,
+                                       f"reference '{key}' is not cited anywhere",
+                                       "cite it from a claim or evidence item, or remove it",
+                                       severity="warning"))
+        if not reference.link and not reference.offline:
+            problems.append(Diagnostic(sources.bib_display(), reference.line, 1,
+                                       f"reference '{key}' has neither a doi nor a url",
+                                       "add doi = {...} or url = {...} so readers can find the source; if no "
+                                       "copy is online, say so in offline = {...}"))
+    return problems
+
+
+def _check_chart(document: YamlDocument, sources: Sources) -> Iterator[Diagnostic]:
+    unit = document.data.get("unit") if isinstance(document.data, dict) else None
+    for i, series in enumerate(_list(document.data, "series")):
+        for j, point in enumerate(_list(series, "points")):
+            if not isinstance(point, dict):
+                continue
+            path: JsonPath = ("series", i, "points", j)
+            evidence_id, finding_id = point.get("evidence"), point.get("finding")
+            if not isinstance(evidence_id, str):
+                continue
+            evidence = sources.evidence.get(evidence_id)
+            if evidence is None:
+                yield _unknown(document, (*path, "evidence"), "evidence id", evidence_id, sources.evidence,
+                               "evidence/")
+                continue
+            findings = {f.get("id"): f for f in _list(evidence.data, "findings") if isinstance(f, dict)}
+            finding = findings.get(finding_id)
+            if finding is None:
+                known = {k: v for k, v in findings.items() if isinstance(k, str)}
+                yield _unknown(document, (*path, "finding"), f"finding of '{evidence_id}'", str(finding_id),
+                               known, f"the findings of {evidence.display}")
+            elif "value" not in finding:
+                yield document.diagnostic((*path, "finding"), f"finding '{finding_id}' has no single value",
+                                          "a chart plots a value; cite a finding that gives one")
+            elif finding.get("unit") != unit:
+                yield document.diagnostic((*path, "finding"),
+                                          f"finding '{finding_id}' is in {finding.get('unit')}, the chart in {unit}",
+                                          "plot only figures in the chart's unit")
+
+
+def link(sources: Sources) -> Compendium:
+    """The model, with backlinks. Call only when validation and check_references found no error."""
+    claims = {i: Claim.of(i, d.display, d.data) for i, d in sorted(sources.claims.items())}
+    evidence = {i: Evidence.of(i, d.display, d.data) for i, d in sorted(sources.evidence.items())}
+    charts = {i: Chart.of(i, d.display, d.data) for i, d in sorted(sources.charts.items())}
+    topics_data = sources.topics.data if sources.topics else {}
+    topics = {i: Topic(i, t["title"], t["description"]) for i, t in topics_data.items()}
+    timeline = tuple(sorted((TimelineEvent.of(e) for e in (sources.timeline.data if sources.timeline else [])),
+                            key=lambda e: e.date))
+    claims_by_evidence: dict[str, list[str]] = defaultdict(list)
+    citers: dict[str, list[str]] = defaultdict(list)
+    claims_by_topic: dict[str, list[str]] = defaultdict(list)
+    evidence_by_topic: dict[str, list[str]] = defaultdict(list)
+    pages_by_chart: dict[str, list[str]] = defaultdict(list)
+    for claim in claims.values():
+        for link_ in claim.evidence:
+            claims_by_evidence[link_.id].append(claim.id)
+        for citation in (claim.source, *claim.also_made_in):
+            citers[citation.ref].append(f"claims/{claim.id}")
+        for topic in claim.topics:
+            claims_by_topic[topic].append(claim.id)
+        for chart in claim.charts:
+            pages_by_chart[chart].append(f"claims/{claim.id}")
+    for item in evidence.values():
+        citers[item.source.ref].append(f"evidence/{item.id}")
+        for topic in item.topics:
+            evidence_by_topic[topic].append(item.id)
+        for chart in item.charts:
+            pages_by_chart[chart].append(f"evidence/{item.id}")
+    if timeline:
+        for event in timeline:
+            citers[event.source.ref].append("timeline")
+    backlinks = Backlinks(
+        claims_by_evidence={k: tuple(dict.fromkeys(v)) for k, v in claims_by_evidence.items()},
+        citers_by_reference={k: tuple(dict.fromkeys(v)) for k, v in citers.items()},
+        claims_by_topic={k: tuple(v) for k, v in claims_by_topic.items()},
+        evidence_by_topic={k: tuple(v) for k, v in evidence_by_topic.items()},
+        pages_by_chart={k: tuple(v) for k, v in pages_by_chart.items()},
+    )
+    return Compendium(sources.root, claims, evidence, charts, topics, timeline, dict(sources.references),
+                      backlinks)

@@ -1,0 +1,132 @@
+"""The JSON Schemas, the one place the data rules live, and their errors turned into teaching messages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from compendium.diagnostics import Diagnostic, did_you_mean
+from compendium.yamlfile import YamlDocument
+
+KINDS = ("claim", "evidence", "chart", "topics", "timeline")
+
+_JSON_TYPES = {dict: "a mapping of fields", list: "a list", str: "text", bool: "true or false",
+               int: "a whole number", float: "a number", type(None): "nothing (an empty value)"}
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    text = resources.files("compendium").joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@cache
+def _registry() -> Registry:
+    names = [*KINDS, "common"]
+    return Registry().with_resources(
+        (f"{name}.schema.json", Resource.from_contents(schema(name))) for name in names)
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind), registry=_registry())
+
+
+def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
+    """Every schema violation in the document, each at its line with a hint on how to fix it."""
+    found: list[Diagnostic] = []
+    for error in validator(kind).iter_errors(document.data):
+        found.extend(_explain(document, error))
+    return found
+
+
+def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnostic]:
+    path = tuple(error.absolute_path)
+    sub: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    where = _field_name(path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(sub.get("properties", {}))
+        for key in error.instance:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or f"the fields allowed here are: {', '.join(allowed)}"
+                yield document.diagnostic((*path, key), f"unknown field '{key}'{where}", hint, key=True)
+        return
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else str(error.message)
+        description = _resolved(sub.get("properties", {}).get(missing, {})).get("description", "")
+        yield document.diagnostic(path, f"missing required field '{missing}'{where}",
+                                  f"add '{missing}:' here. {description}".strip(), key=True)
+        return
+    if error.validator == "enum":
+        allowed = [str(v) for v in sub.get("enum", [])]
+        hint = did_you_mean(str(error.instance), allowed)
+        hint = f"{hint} " if hint else ""
+        yield document.diagnostic(path, f"{error.instance!r} is not an allowed value{where}",
+                                  f"{hint}allowed values: {', '.join(allowed)}")
+        return
+    if error.validator == "type":
+        expected = sub.get("type")
+        got = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
+        yield document.diagnostic(path, f"expected {_type_words(expected)}{where}, got {got}",
+                                  _describe(sub))
+        return
+    if error.validator == "pattern":
+        yield document.diagnostic(path, f"{error.instance!r} is not in the expected form{where}",
+                                  _describe(sub))
+        return
+    if error.validator == "anyOf" and sub.get("anyOf") and all("required" in s for s in sub["anyOf"]):
+        options = " or ".join(" and ".join(s["required"]) for s in sub["anyOf"])
+        yield document.diagnostic(path, f"give {options}{where}", _describe(sub))
+        return
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
+        yield from _explain(document, best)
+        return
+    if error.validator == "propertyNames":
+        for key in error.instance if isinstance(error.instance, dict) else []:
+            yield document.diagnostic((*path, key), f"{key!r} is not a valid id", _describe(
+                schema("common")["$defs"]["id"]), key=True)
+        return
+    yield document.diagnostic(path, f"{error.message}{where}", _describe(sub))
+
+
+def _resolved(sub: dict[str, Any]) -> dict[str, Any]:
+    """A property's schema with a local $ref to the shared definitions followed, for its description."""
+    ref = sub.get("$ref", "")
+    if isinstance(ref, str) and ref.startswith("common.schema.json#/$defs/"):
+        target = dict(schema("common")["$defs"][ref.rsplit("/", 1)[1]])
+        target.update({k: v for k, v in sub.items() if k != "$ref"})
+        return target
+    return sub
+
+
+def _describe(sub: dict[str, Any]) -> str:
+    sub = _resolved(sub)
+    text = str(sub.get("description", ""))
+    examples = sub.get("examples")
+    if examples and not isinstance(examples[0], dict | list):
+        text = f"{text} For example: {', '.join(json.dumps(e, ensure_ascii=False) for e in examples[:3])}"
+    return text.strip()
+
+
+def _field_name(path: tuple[str | int, ...]) -> str:
+    if not path:
+        return ""
+    parts = [f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in path]
+    return f" in {''.join(parts).lstrip('.')}"
+
+
+def _type_words(expected: object) -> str:
+    words = {"object": "a mapping of fields", "array": "a list", "string": "text", "boolean": "true or false",
+             "integer": "a whole number", "number": "a number", "null": "nothing"}
+    if isinstance(expected, list):
+        return " or ".join(words.get(str(t), str(t)) for t in expected)
+    return words.get(str(expected), str(expected))

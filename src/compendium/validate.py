@@ -1,0 +1,84 @@
+"""Stage 2, validate: each file against its schema, then the rules a schema cannot state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from compendium.diagnostics import Diagnostic
+from compendium.load import FOLDERS, Sources
+from compendium.schemas import validate
+from compendium.yamlfile import YamlDocument
+
+
+def validate_sources(sources: Sources) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for folder, kind in FOLDERS.items():
+        for document in sources.items.get(folder, {}).values():
+            found = validate(document, kind)
+            problems.extend(found)
+            if not found:  # The rules below read fields the schema has checked.
+                problems.extend(_RULES[kind](document))
+    if sources.topics is not None:
+        problems.extend(validate(sources.topics, "topics"))
+    if sources.timeline is not None:
+        problems.extend(validate(sources.timeline, "timeline"))
+    return problems
+
+
+def _claim_rules(document: YamlDocument) -> Iterator[Diagnostic]:
+    data = document.data
+    history = data["history"]
+    dates = [entry["date"] for entry in history]
+    for i in range(1, len(dates)):
+        if dates[i] < dates[i - 1]:
+            yield document.diagnostic(("history", i, "date"), "history entries must be oldest first",
+                                      f"{dates[i]} comes after {dates[i - 1]}; reorder them")
+    if history[-1]["rating"] != data["verdict"]["rating"]:
+        yield document.diagnostic(
+            ("verdict", "rating"), "the verdict differs from the newest history entry",
+            f"add a dated history entry with rating '{data['verdict']['rating']}' saying why it changed")
+    if "figure" in data:
+        yield from _figure_rules(document, ("figure",), data["figure"])
+    seen: dict[str, int] = {}
+    for i, link in enumerate(data["evidence"]):
+        if link["id"] in seen:
+            yield document.diagnostic(("evidence", i, "id"), f"evidence '{link['id']}' is listed twice",
+                                      f"it is already item {seen[link['id']] + 1}; keep one")
+        seen.setdefault(link["id"], i)
+
+
+def _evidence_rules(document: YamlDocument) -> Iterator[Diagnostic]:
+    seen: set[str] = set()
+    for i, finding in enumerate(document.data["findings"]):
+        yield from _figure_rules(document, ("findings", i), finding)
+        if "id" in finding:
+            if finding["id"] in seen:
+                yield document.diagnostic(("findings", i, "id"), f"duplicate finding id '{finding['id']}'",
+                                          "give each finding of the item its own id")
+            seen.add(finding["id"])
+
+
+def _figure_rules(document: YamlDocument, path: tuple[str | int, ...], figure: dict[str, Any]) \
+        -> Iterator[Diagnostic]:
+    if "low" in figure and "high" in figure and figure["low"] > figure["high"]:
+        yield document.diagnostic((*path, "low"), "low is above high", "swap them")
+    numerator, denominator = figure.get("numerator"), figure.get("denominator")
+    if numerator is not None and denominator is not None:
+        if numerator > denominator:
+            yield document.diagnostic((*path, "numerator"), "the numerator is larger than the denominator",
+                                      "check which count is which")
+        elif figure["unit"] == "percent" and "value" in figure:
+            computed = 100 * numerator / denominator
+            if abs(computed - figure["value"]) > 0.5:
+                yield document.diagnostic(
+                    (*path, "value"), f"value {figure['value']} differs from numerator/denominator "
+                    f"({computed:.1f}%)", "check the counts, or say in 'computed' or 'definition' why "
+                    "the source's rate is not their ratio", severity="warning")
+
+
+def _chart_rules(document: YamlDocument) -> Iterator[Diagnostic]:
+    return iter(())
+
+
+_RULES = {"claim": _claim_rules, "evidence": _evidence_rules, "chart": _chart_rules}

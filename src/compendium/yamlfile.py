@@ -1,0 +1,157 @@
+"""Safe YAML loading that keeps the line and column of every value and rejects duplicate keys.
+
+PyYAML's constructors drop positions and silently keep the last of two equal keys, so the file is
+composed into nodes (with the C parser where it is installed) and turned into plain data here.
+Timestamps stay strings: the schemas check dates as text, and a contributor's "2018-02" must not
+turn into something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compendium.diagnostics import Diagnostic
+
+try:  # The C parser is several times faster and gives the same marks.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+JsonPath = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 200_000  # Stops alias bombs ("billion laughs") long before memory runs out.
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_scalars = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed file: its data, and where each value and each mapping key stands."""
+
+    path: Path
+    display: str
+    data: Any
+    values: dict[JsonPath, Position]
+    keys: dict[JsonPath, Position]
+
+    def position(self, path: JsonPath, key: bool = False) -> Position:
+        """The position of the value at path, or of its key; falls back to the nearest parent."""
+        table = self.keys if key else self.values
+        for depth in range(len(path), -1, -1):
+            found = table.get(path[:depth]) or self.values.get(path[:depth])
+            if found:
+                return found
+        return Position(1, 1)
+
+    def diagnostic(self, path: JsonPath, message: str, hint: str = "", *, key: bool = False,
+                   severity: str = "error") -> Diagnostic:
+        pos = self.position(path, key=key)
+        return Diagnostic(self.display, pos.line, pos.column, message, hint, severity)  # type: ignore[arg-type]
+
+
+class YamlError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def _mark(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, display: str):
+        self.display = display
+        self.values: dict[JsonPath, Position] = {}
+        self.keys: dict[JsonPath, Position] = {}
+        self.problems: list[Diagnostic] = []
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: JsonPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlError([Diagnostic(self.display, *_astuple(_mark(node)),
+                                        f"the file expands to more than {MAX_NODES} values",
+                                        "remove aliases (*name) that repeat large parts of the file")])
+        self.values.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            return dict(self._mapping(node, path))
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == _TIMESTAMP:
+            return node.value
+        return _scalars.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> Iterator[tuple[str, Any]]:
+        seen: dict[str, Position] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(Diagnostic(self.display, *_astuple(_mark(key_node)),
+                                                "merge keys (<<) are not supported",
+                                                "write the fields out in full"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Diagnostic(self.display, *_astuple(_mark(key_node)),
+                                                "a field name must be plain text",
+                                                "write the field name on the left of the colon"))
+                continue
+            key = str(key_node.value)
+            where = _mark(key_node)
+            if key in seen:
+                first = seen[key]
+                self.problems.append(Diagnostic(
+                    self.display, where.line, where.column, f"duplicate field '{key}'",
+                    f"'{key}' is already given on line {first.line}; keep one of them"))
+                continue
+            seen[key] = where
+            self.keys[(*path, key)] = where
+            yield key, self.build(value_node, (*path, key))
+
+
+def _astuple(p: Position) -> tuple[int, int]:
+    return p.line, p.column
+
+
+def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]:
+    """Parse one YAML file: its document, and the problems that still let it be checked further
+    (a duplicate key keeps its first value). Raises YamlError when the file cannot be used at all."""
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlError([Diagnostic(display, 0, 0, f"the file is larger than {MAX_FILE_BYTES} bytes",
+                                    "split it, or check that it is the file you meant")])
+    try:
+        text = raw.decode("utf-8-sig")  # A byte-order mark, which some editors add, is harmless.
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlError([Diagnostic(display, line, 0, "the file is not valid UTF-8 text",
+                                    "save the file with UTF-8 encoding")]) from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = f"YAML syntax: {exc.problem or exc.context}"
+        hint = "check the indentation and quoting on this line and the one before it"
+        if "\t" in text and exc.problem and "tab" in exc.problem:
+            hint = "YAML does not allow tabs for indentation: use spaces"
+        raise YamlError([Diagnostic(display, line, column, message, hint)]) from None
+    except yaml.YAMLError as exc:
+        raise YamlError([Diagnostic(display, 0, 0, f"YAML: {exc}", "")]) from None
+    if node is None:
+        raise YamlError([Diagnostic(display, 1, 1, "the file is empty", "fill in the fields")])
+    builder = _Builder(display)
+    data = builder.build(node, ())
+    return YamlDocument(path, display, data, builder.values, builder.keys), builder.problems
