@@ -32,6 +32,7 @@ _CSL_TYPES = {
 }
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_BLOCK_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
@@ -86,19 +87,25 @@ def _captured_bibtexparser_log() -> Iterator[_LogCapture]:
         logger.propagate = propagate
 
 
-def load_references(path: Path, display: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
-    """Parse the .bib file: its references by key, and a diagnostic for every block that failed."""
+def load_references(path: Path, display: str) -> tuple[dict[str, Reference], set[str], list[Diagnostic]]:
+    """Parse the .bib file: its references by key, the keys of entries that could not be read, and a
+    diagnostic for every block that failed."""
     problems: list[Diagnostic] = []
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return {}, [Diagnostic(display, 0, 0, f"not valid UTF-8 ({exc.reason})", "save the file as UTF-8")]
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        return {}, set(), [Diagnostic(display, line, 1, "the file is not valid UTF-8 text",
+                                      "save the file with UTF-8 encoding")]
     # Names are split before LaTeX is decoded, so that a braced {Corporate Author} stays one name.
     stack = [mw.SeparateCoAuthors(), mw.SplitNameParts(), mw.LatexDecodingMiddleware()]
     with _captured_bibtexparser_log() as log:
         library = bibtexparser.parse_string(text, append_middleware=stack)
+    unreadable: set[str] = set()
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
+        if key_match := _BLOCK_KEY.match(block.raw or ""):
+            unreadable.add(key_match.group(1))
         if isinstance(block, DuplicateBlockKeyBlock):
             first = (block.previous_block.start_line or 0) + 1
             problems.append(Diagnostic(display, line, 1, f"duplicate reference key '{block.key}'",
@@ -121,7 +128,7 @@ def load_references(path: Path, display: str) -> tuple[dict[str, Reference], lis
         extra = {name: str(entry.fields_dict[name].value) if name in entry.fields_dict else ""
                  for name in ("unverified", "offline")}
         references[entry.key] = Reference(entry.key, (entry.start_line or 0) + 1, csl, **extra)
-    return references, problems
+    return references, unreadable - set(references), problems
 
 
 def _latex(text: str) -> str:
@@ -195,7 +202,9 @@ def format_references(references: dict[str, Reference]) -> dict[str, str]:
 
     if not references:
         return {}
-    source = CiteProcJSON([ref.csl for ref in references.values()])
+    # citeproc-py's HTML formatter does not escape field values: hide HTML's specials from it behind
+    # private-use characters (which no case change touches) and escape them in its output.
+    source = CiteProcJSON([_shield(ref.csl) for ref in references.values()])
     style_path = resources.files("citeproc").joinpath(f"data/styles/{STYLE}.csl")
     style = CitationStylesStyle(str(style_path), locale="en-GB", validate=False)
     bibliography = CitationStylesBibliography(style, source, formatter.html)
@@ -205,5 +214,19 @@ def format_references(references: dict[str, Reference]) -> dict[str, str]:
     formatted = {}
     keys_by_lower = {key.lower(): key for key in references}
     for item_key, item in zip(bibliography.keys, bibliography.bibliography(), strict=True):
-        formatted[keys_by_lower[item_key]] = "".join(str(part) for part in item)
+        formatted[keys_by_lower[item_key]] = "".join(str(part) for part in item).translate(_UNSHIELD)
     return formatted
+
+
+_SHIELD = {ord(c): chr(0xE000 + i) for i, c in enumerate("&<>\"'")}
+_UNSHIELD = {0xE000 + i: f"&#{ord(c)};" for i, c in enumerate("&<>\"'")}
+
+
+def _shield(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_SHIELD)
+    if isinstance(value, list):
+        return [_shield(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k == "id" else _shield(v) for k, v in value.items()}
+    return value

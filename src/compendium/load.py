@@ -27,6 +27,8 @@ class Sources:
     topics: YamlDocument | None = None
     timeline: YamlDocument | None = None
     references: dict[str, Reference] = field(default_factory=dict)
+    # Ids and keys that exist but could not be read: already reported, so not reported again as unknown.
+    unreadable: set[str] = field(default_factory=set)
 
     @property
     def claims(self) -> dict[str, YamlDocument]:
@@ -80,6 +82,8 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
             document = _read(path, root, problems)
             if document is not None:
                 documents[item_id] = document
+            else:
+                sources.unreadable.add(f"{folder}/{item_id}")
         sources.items[folder] = documents
     topics_path = root / TOPICS_FILE
     if topics_path.exists():
@@ -91,7 +95,8 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
         sources.timeline = _read(root / TIMELINE_FILE, root, problems)
     bib_path = root / BIB_FILE
     if bib_path.exists():
-        sources.references, bib_problems = load_references(bib_path, display_path(bib_path, root))
+        sources.references, unreadable_keys, bib_problems = load_references(bib_path, display_path(bib_path, root))
+        sources.unreadable.update(f"references/{key}" for key in unreadable_keys)
         problems.extend(bib_problems)
     else:
         problems.append(Diagnostic(BIB_FILE, 0, 0, "there is no references.bib",

@@ -45,7 +45,12 @@ def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for error in validator(kind).iter_errors(document.data):
         found.extend(_explain(document, error))
-    return found
+    # A misspelt field shows as both 'unknown field' and 'missing required field': keep the first, whose
+    # hint names the field meant.
+    meant = {(d.line, d.hint.removeprefix("did you mean ").strip("'?")) for d in found
+             if d.message.startswith("unknown field") and d.hint.startswith("did you mean")}
+    return [d for d in found if not (d.message.startswith("missing required field")
+                                     and (d.line, d.message.split("'")[1]) in meant)]
 
 
 def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnostic]:

@@ -9,6 +9,7 @@ leaves the previous site untouched.
 from __future__ import annotations
 
 import shutil
+import os
 import subprocess
 import sys
 import tempfile
@@ -50,7 +51,10 @@ def build_site(root: Path, site_dir: Path) -> SiteResult:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
                "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(staging)]
-    process = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    # Material's end-of-life banner is known (see README: the pages are plain Markdown so that the
+    # project can move to Zensical); it would hide the build's own messages.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False, env=env)
     output = process.stdout + process.stderr
     if process.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)

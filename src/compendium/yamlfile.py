@@ -136,7 +136,8 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]
         text = raw.decode("utf-8-sig")  # A byte-order mark, which some editors add, is harmless.
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlError([Diagnostic(display, line, 0, "the file is not valid UTF-8 text",
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise YamlError([Diagnostic(display, line, column, "the file is not valid UTF-8 text",
                                     "save the file with UTF-8 encoding")]) from None
     try:
         node = yaml.compose(text, Loader=_Loader)

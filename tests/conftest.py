@@ -1,0 +1,36 @@
+"""Shared fixtures: a fresh copy of the sample compendium for each test that writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+REPO = TESTS.parent
+SAMPLE = TESTS / "sample"
+GENERATED = ("docs/claims", "docs/evidence", "docs/topics", "docs/references.md", "docs/timeline.md",
+             "docs/assets", "docs/.generated", ".cache", "site")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from the output")
+
+
+def copy_sample(destination: Path) -> Path:
+    """The sample compendium, without anything generated, at destination; the theme path still resolves."""
+    root = destination / "tests" / "sample"
+    generated = {SAMPLE / g for g in GENERATED}
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {name for name in names if Path(folder) / name in generated}
+
+    shutil.copytree(SAMPLE, root, ignore=ignore)
+    (destination / "src").symlink_to(REPO / "src")
+    return root
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return copy_sample(tmp_path)

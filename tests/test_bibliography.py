@@ -1,0 +1,49 @@
+"""references.bib: failed blocks reported with line and reason; CSL-JSON keeps url and urldate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from compendium.bibliography import format_references, load_references
+
+
+def _load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "references.bib"
+    path.write_text(text)
+    return load_references(path, "references.bib")
+
+
+def test_failed_block_names_line_and_reason(tmp_path: Path) -> None:
+    refs, unreadable, problems = _load(tmp_path, "@article{ok, title = {Fine}, year = {2020}, url = {https://a.org}}\n\n"
+                                                 "@article{broken,\n  title = {No closing,\n}\n\n@misc{next, title={x}}\n")
+    assert "ok" in refs and "broken" in unreadable
+    assert len(problems) == 1
+    assert problems[0].path == "references.bib" and problems[0].line == 3
+    assert problems[0].message.startswith("this entry could not be read: ") and len(problems[0].message) > 31
+
+
+def test_csl_json_keeps_url_urldate_doi_and_corporate_author(tmp_path: Path) -> None:
+    refs, _, problems = _load(tmp_path, "@online{nhs, author = {{NHS Digital}}, title = {Psychological Therapies "
+                                        "\\& {IAPT}}, year = {2019}, month = {nov}, url = {https://digital.nhs.uk/x}, "
+                                        "urldate = {2026-11-01}, doi = {https://doi.org/10.1/ABC}}\n")
+    assert problems == []
+    csl = refs["nhs"].csl
+    assert csl["author"] == [{"literal": "NHS Digital"}]
+    assert csl["title"] == "Psychological Therapies & IAPT"
+    assert csl["URL"] == "https://digital.nhs.uk/x"
+    assert csl["accessed"] == {"date-parts": [[2026, 11, 1]]}
+    assert csl["issued"] == {"date-parts": [[2019, 11]]}
+    assert csl["DOI"] == "10.1/ABC" and refs["nhs"].link == "https://doi.org/10.1/ABC"
+
+
+def test_bad_url_and_dates_reported(tmp_path: Path) -> None:
+    _, _, problems = _load(tmp_path, "@misc{a, title={t}, year={20x0}, url={javascript:alert(1)}, urldate={yesterday}}\n")
+    messages = sorted(p.message for p in problems)
+    assert messages == ["the url of 'a' is not a web address", "the urldate of 'a' is not a date",
+                        "the year of 'a' is not a year: '20x0'"]
+
+
+def test_formatting_escapes_html_in_fields(tmp_path: Path) -> None:
+    refs, _, _ = _load(tmp_path, "@misc{a, author={Doe, J}, title={<script>alert(1)</script>}, year={2020}}\n")
+    html = format_references(refs)["a"]
+    assert "<script>" not in html and "<i>&#60;script&#62;alert(1)&#60;/script&#62;</i>" in html

@@ -1,0 +1,63 @@
+"""The docs match the code: the method page defines every verdict as the schema does; every schema
+field has a description and an example (the schemas are the one place the rules live)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from compendium.schemas import KINDS, schema
+from conftest import REPO, SAMPLE
+
+
+@pytest.mark.parametrize("method", [REPO / "docs" / "method.md", SAMPLE / "docs" / "method.md"])
+def test_method_page_defines_every_verdict_as_the_schema_does(method: Any) -> None:
+    text = method.read_text("utf-8")
+    rating = schema("claim")["$defs"]["rating"]
+    for value in rating["enum"]:
+        heading = re.search(rf"^### (.+) \{{ #verdict-{value} \}}\n\n(.+)$", text, re.M)
+        assert heading, f"{method.name} has no heading with anchor #verdict-{value}"
+        assert heading.group(2) == rating["x-enum-descriptions"][value]
+    assert "{ #verdicts }" in text and "{ #certainty }" in text
+
+
+def _fields(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    if isinstance(node, dict):
+        for name, sub in node.get("properties", {}).items():
+            found.append((f"{where}.{name}", sub))
+            found.extend(_fields(sub, f"{where}.{name}"))
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                found.extend(_fields(node[key], f"{where}[]"))
+        for name, sub in node.get("$defs", {}).items():
+            found.extend(_fields(sub, f"{where}#{name}"))
+    return found
+
+
+def _resolve(sub: dict[str, Any]) -> dict[str, Any]:
+    ref = sub.get("$ref", "")
+    if ref.startswith("common.schema.json#/$defs/"):
+        return {**schema("common")["$defs"][ref.rsplit("/", 1)[1]], **sub}
+    if ref.startswith("#/$defs/rating"):
+        return {**schema("claim")["$defs"]["rating"], **sub}
+    if ref.startswith("#/$defs/"):
+        return {**schema("common")["$defs"][ref.rsplit("/", 1)[1]], **sub}
+    return sub
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "common"])
+def test_every_field_has_a_description_and_an_example(kind: str) -> None:
+    for where, sub in _fields(schema(kind), kind):
+        resolved = _resolve(sub)
+        assert resolved.get("description"), f"{where} has no description"
+        has_example = "examples" in resolved or resolved.get("type") in ("object", "array", "boolean") \
+            or "items" in resolved
+        assert has_example, f"{where} has no example"
+
+
+def test_schemas_are_draft_2020_12() -> None:
+    for kind in [*KINDS, "common"]:
+        assert schema(kind)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
