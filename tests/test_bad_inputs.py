@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import TESTS, copy_sample
 
 from compendium.pipeline import check
-from conftest import TESTS, copy_sample
 
 CASES = TESTS / "bad_inputs"
 EXPECTED = yaml.safe_load((CASES / "expected.yml").read_text("utf-8"))

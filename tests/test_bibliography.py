@@ -14,8 +14,9 @@ def _load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
 
 
 def test_failed_block_names_line_and_reason(tmp_path: Path) -> None:
-    refs, unreadable, problems = _load(tmp_path, "@article{ok, title = {Fine}, year = {2020}, url = {https://a.org}}\n\n"
-                                                 "@article{broken,\n  title = {No closing,\n}\n\n@misc{next, title={x}}\n")
+    text = ("@article{ok, title = {Fine}, year = {2020}, url = {https://a.org}}\n\n"
+            "@article{broken,\n  title = {No closing,\n}\n\n@misc{next, title={x}}\n")
+    refs, unreadable, problems = _load(tmp_path, text)
     assert "ok" in refs and "broken" in unreadable
     assert len(problems) == 1
     assert problems[0].path == "references.bib" and problems[0].line == 3
@@ -37,7 +38,8 @@ def test_csl_json_keeps_url_urldate_doi_and_corporate_author(tmp_path: Path) -> 
 
 
 def test_bad_url_and_dates_reported(tmp_path: Path) -> None:
-    _, _, problems = _load(tmp_path, "@misc{a, title={t}, year={20x0}, url={javascript:alert(1)}, urldate={yesterday}}\n")
+    text = "@misc{a, title={t}, year={20x0}, url={javascript:alert(1)}, urldate={yesterday}}\n"
+    _, _, problems = _load(tmp_path, text)
     messages = sorted(p.message for p in problems)
     assert messages == ["the url of 'a' is not a web address", "the urldate of 'a' is not a date",
                         "the year of 'a' is not a year: '20x0'"]

@@ -7,8 +7,9 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-from compendium.pipeline import build
 from conftest import REPO
+
+from compendium.pipeline import build
 
 
 class _Links(HTMLParser):
@@ -51,7 +52,7 @@ def test_sample_internal_links_and_anchors_resolve(sample: Path) -> None:
     pages = {p: _parse(p) for p in site.rglob("*.html") if p.name != "404.html"}
     for page, links in pages.items():
         for href in links.hrefs:
-            if href.startswith(("http://", "https://", "mailto:")) or href.startswith("#") and len(href) == 1:
+            if href.startswith(("http://", "https://", "mailto:")) or (href.startswith("#") and len(href) == 1):
                 continue
             path, _, anchor = href.partition("#")
             target = (page.parent / path).resolve() if path else page

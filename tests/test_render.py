@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE, TESTS
 
 from compendium.pipeline import check
 from compendium.render import render_pages, write_pages
 from compendium.site import read_settings
-from conftest import SAMPLE, TESTS
 
 GOLDEN = TESTS / "golden"
 

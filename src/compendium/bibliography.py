@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import bibtexparser
 from bibtexparser import middlewares as mw
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from compendium.diagnostics import Diagnostic
@@ -100,7 +100,7 @@ def load_references(path: Path, display: str) -> tuple[dict[str, Reference], set
     # Names are split before LaTeX is decoded, so that a braced {Corporate Author} stays one name.
     stack = [mw.SeparateCoAuthors(), mw.SplitNameParts(), mw.LatexDecodingMiddleware()]
     with _captured_bibtexparser_log() as log:
-        library = bibtexparser.parse_string(text, append_middleware=stack)
+        library = parse_string(text, append_middleware=stack)
     unreadable: set[str] = set()
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
@@ -169,11 +169,10 @@ def to_csl(entry: Entry, display: str) -> tuple[dict[str, Any], list[Diagnostic]
         csl["page"] = re.sub(r"-+", "-", str(fields["pages"]))
     if "DOI" in csl:
         csl["DOI"] = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", csl["DOI"], flags=re.I)
-    if url := csl.get("URL"):
-        if not re.match(r"^https?://", url):
-            problems.append(Diagnostic(display, line, 1, f"the url of '{entry.key}' is not a web address",
-                                       "give a full address starting with https:// or http://"))
-            del csl["URL"]
+    if (url := csl.get("URL")) and not re.match(r"^https?://", url):
+        problems.append(Diagnostic(display, line, 1, f"the url of '{entry.key}' is not a web address",
+                                   "give a full address starting with https:// or http://"))
+        del csl["URL"]
     if "year" in fields:
         year = str(fields["year"]).strip()
         month = _MONTHS.get(str(fields.get("month", "")).strip().lower()[:3])

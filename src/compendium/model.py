@@ -193,8 +193,9 @@ class TimelineEvent:
 
     @classmethod
     def of(cls, d: dict[str, Any]) -> TimelineEvent:
-        return _pick(cls, d, source=Citation.of(d["source"]), claims=tuple(d.get("claims", [])),
-                     evidence=tuple(d.get("evidence", [])))  # type: ignore[no-any-return]
+        event: TimelineEvent = _pick(cls, d, source=Citation.of(d["source"]), claims=tuple(d.get("claims", [])),
+                                     evidence=tuple(d.get("evidence", [])))
+        return event
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ leaves the previous site untouched.
 
 from __future__ import annotations
 
-import shutil
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
