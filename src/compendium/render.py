@@ -130,7 +130,8 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
         cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_figure=chart_figure,
         rating_label=rating_label, number=format_number, figure_value=figure_value, linkify=_linkify,
         verification=lambda v: _VERIFICATION[v], independence=lambda v: _INDEPENDENCE[v],
-        design=lambda v: _DESIGNS.get(v, v), certainty=lambda v: v.replace("-", " "),
+        design=lambda v: _DESIGNS.get(v, v),
+        stance_word={"supports": "for", "contradicts": "against", "qualifies": "qualifying"}.__getitem__, certainty=lambda v: v.replace("-", " "),
     )
     return env
 
