@@ -7,17 +7,20 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, TESTS
 
+from compendium.edition import Edition
 from compendium.pipeline import check
 from compendium.render import render_pages, write_pages
-from compendium.site import read_settings
+from compendium.settings import read_settings
 
 GOLDEN = TESTS / "golden"
+EDITION = Edition("2026-03-02", "0123456789")  # fixed, so golden files do not change with each commit
 
 
 def _pages() -> dict[str, str]:
     report, compendium = check(SAMPLE)
     assert compendium is not None, [d.format_text() for d in report.diagnostics]
-    return {k: v for k, v in render_pages(compendium, read_settings(SAMPLE)).items() if k.endswith(".md")}
+    pages = render_pages(compendium, read_settings(SAMPLE), EDITION)
+    return {k: v for k, v in pages.items() if k.endswith(".md")}
 
 
 def test_pages_match_golden_files(request: pytest.FixtureRequest) -> None:

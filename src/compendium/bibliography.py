@@ -45,6 +45,17 @@ class Reference:
     csl: dict[str, Any]
     unverified: str  # The entry's fields not confirmed from a public copy, in the compiler's words.
     offline: str  # Why no DOI or URL is given, where none is: no copy is known to be online.
+    archive_url: str = ""  # An archived copy of the web page (e.g. the Wayback Machine's), where one is known.
+
+    @property
+    def url(self) -> str:
+        """The web address of the source, if it is a web source."""
+        return str(self.csl.get("URL", ""))
+
+    @property
+    def accessed(self) -> bool:
+        """Whether the entry records the day its web page was read (urldate)."""
+        return "accessed" in self.csl
 
     @property
     def link(self) -> str:
@@ -127,7 +138,13 @@ def load_references(path: Path, display: str) -> tuple[dict[str, Reference], set
         problems.extend(entry_problems)
         extra = {name: str(entry.fields_dict[name].value) if name in entry.fields_dict else ""
                  for name in ("unverified", "offline")}
-        references[entry.key] = Reference(entry.key, (entry.start_line or 0) + 1, csl, **extra)
+        line = (entry.start_line or 0) + 1
+        archive_url = " ".join(str(next((f.value for f in entry.fields if f.key.lower() == "archiveurl"), "")).split())
+        if archive_url and not re.match(r"^https?://", archive_url):
+            problems.append(Diagnostic(display, line, 1, f"the archiveurl of '{entry.key}' is not a web address",
+                                       "give the archived copy's full address, starting with https://"))
+            archive_url = ""
+        references[entry.key] = Reference(entry.key, line, csl, **extra, archive_url=archive_url)
     return references, unreadable - set(references), problems
 
 

@@ -80,6 +80,7 @@ class Claim:
     statement: str
     claimant: str
     claimant_role: str | None
+    claimant_kind: str
     date: str
     source: Citation
     also_made_in: tuple[Citation, ...]
@@ -95,7 +96,8 @@ class Claim:
     def of(cls, id: str, file: str, d: dict[str, Any]) -> Claim:
         return cls(
             id=id, file=file, title=d["title"], statement=d["statement"],
-            claimant=d["claimant"]["name"], claimant_role=d["claimant"].get("role"), date=d["date"],
+            claimant=d["claimant"]["name"], claimant_role=d["claimant"].get("role"),
+            claimant_kind=d["claimant"].get("kind", "person"), date=d["date"],
             source=Citation.of(d["source"]),
             also_made_in=tuple(Citation.of(c) for c in d.get("also_made_in", [])),
             topics=tuple(d["topics"]), figure=Figure.of(d["figure"]) if "figure" in d else None,

@@ -13,11 +13,13 @@ from pathlib import Path
 
 from compendium.charts import ChartStats, render_charts
 from compendium.diagnostics import Report
+from compendium.edition import current_edition
 from compendium.load import load_sources
 from compendium.model import Compendium
 from compendium.render import WriteStats, render_pages, write_pages
 from compendium.resolve import check_references, link
-from compendium.site import build_site, read_settings
+from compendium.settings import read_settings
+from compendium.site import build_site
 from compendium.validate import validate_sources
 
 CACHE_DIR = ".cache"
@@ -63,7 +65,8 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     log(f"charts: {result.charts.rendered} rendered, {result.charts.cached} from the cache")
 
     start = time.perf_counter()
-    pages = render_pages(compendium, read_settings(root))
+    newest = max((h.date for c in compendium.claims.values() for h in c.history), default="1970-01-01")
+    pages = render_pages(compendium, read_settings(root), current_edition(root, newest))
     result.pages = write_pages(docs_dir, pages, frozenset(chart_files))
     timings["pages"] = time.perf_counter() - start
     log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "

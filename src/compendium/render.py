@@ -17,8 +17,14 @@ import jinja2
 from markupsafe import Markup
 
 from compendium.bibliography import Reference, format_references
-from compendium.model import Chart, Compendium, Figure
+from compendium.cite import PageCiter
+from compendium.claimreview import claim_review
+from compendium.edition import Edition
+from compendium.model import Chart, Compendium
 from compendium.schemas import schema
+from compendium.settings import SiteSettings
+from compendium.wording import (DESIGNS, INDEPENDENCE, STANCE_WORDS, VERIFICATION, figure_value, format_number,
+                                rating_label)
 from compendium.text import escape_block, escape_inline, finalize
 
 MANIFEST = ".generated"  # Lists what the last run generated under docs/, so stale pages can be removed.
@@ -26,25 +32,6 @@ ASSETS = "assets/compendium"
 
 STANCES = (("supports", "Supports the claim"), ("contradicts", "Contradicts the claim"),
            ("qualifies", "Qualifies the claim"))
-_VERIFICATION = {"verified": "checked against the source", "seed-only": "known only from a secondary source",
-                 "unverified": "not yet checked against the source"}
-_INDEPENDENCE = {"yes": "independent of the programme", "no": "not independent of the programme",
-                 "unclear": "independence unclear"}
-_DESIGNS = {"rct": "randomised controlled trial", "systematic-review": "systematic review",
-            "cohort": "observational cohort", "service-evaluation": "service evaluation",
-            "official-statistics": "official statistics", "economic-evaluation": "economic evaluation",
-            "qualitative": "qualitative study", "case-series": "case series",
-            "official-document": "official document", "commentary": "commentary", "journalism": "journalism"}
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    """What the pages need from mkdocs.yml: where a data file can be edited."""
-
-    edit_base: str  # e.g. https://github.com/owner/repo/edit/main/ ; '' for no edit links
-
-    def edit_url(self, file: str) -> str:
-        return f"{self.edit_base}{file}" if self.edit_base else ""
 
 
 @dataclass(frozen=True)
@@ -52,28 +39,6 @@ class WriteStats:
     written: int
     unchanged: int
     removed: int
-
-
-def rating_label(rating: str) -> str:
-    return rating.replace("-", " ").capitalize()
-
-
-def format_number(value: float | int) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,}"
-    return f"{int(value):,}"
-
-
-def figure_value(f: Figure) -> str:
-    """The figure as a reader writes it: 50.8%, £877, d = 0.87, 40–46%."""
-    def one(v: float) -> str:
-        n = format_number(v)
-        return {"percent": f"{n}%", "gbp": f"£{n}", "effect-size": f"d = {n}", "sessions": f"{n} sessions",
-                "days": f"{n} days"}.get(f.unit, n)
-    if f.value is not None:
-        return one(f.value)
-    return f"{one(f.low or 0)} to {one(f.high or 0)}" if f.unit != "percent" else \
-        f"{format_number(f.low or 0)}–{format_number(f.high or 0)}%"
 
 
 def _linkify(formatted: str) -> Markup:
@@ -128,17 +93,17 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
     env.filters.update(
         block=lambda value, prefix="": escape_block(value, prefix),
         cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_figure=chart_figure,
-        rating_label=rating_label, number=format_number, figure_value=figure_value, linkify=_linkify,
-        verification=lambda v: _VERIFICATION[v], independence=lambda v: _INDEPENDENCE[v],
-        design=lambda v: _DESIGNS.get(v, v),
-        stance_word={"supports": "for", "contradicts": "against", "qualifies": "qualifying"}.__getitem__, certainty=lambda v: v.replace("-", " "),
+        rating_label=rating_label, number=format_number, preformatted=lambda v: Markup.escape(str(v)), figure_value=figure_value, linkify=_linkify,
+        verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
+        design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__, certainty=lambda v: v.replace("-", " "),
     )
     return env
 
 
-def render_pages(compendium: Compendium, settings: SiteSettings) -> dict[str, str]:
+def render_pages(compendium: Compendium, settings: SiteSettings, edition: Edition) -> dict[str, str]:
     """Every generated page, by path under docs/."""
     env = _environment(compendium)
+    citer = PageCiter(settings, edition)
     common: dict[str, Any] = {
         "claims": compendium.claims, "evidence": compendium.evidence, "charts": compendium.charts,
         "topics": compendium.topics, "backlinks": compendium.backlinks, "stances": STANCES,
@@ -149,11 +114,14 @@ def render_pages(compendium: Compendium, settings: SiteSettings) -> dict[str, st
         return env.get_template(template).render(**common, **context)
 
     for claim in compendium.claims.values():
-        pages[f"claims/{claim.id}.md"] = render("claim.md.j2", claim=claim,
-                                                edit_url=settings.edit_url(claim.file) or None)
+        pages[f"claims/{claim.id}.md"] = render(
+            "claim.md.j2", claim=claim, edit_url=settings.edit_url(claim.file) or None,
+            jsonld=claim_review(claim, compendium.references[claim.source.ref], settings),
+            citation=citer.cite(f"claims/{claim.id}", claim.title))
     for item in compendium.evidence.values():
         pages[f"evidence/{item.id}.md"] = render(
             "evidence.md.j2", item=item, edit_url=settings.edit_url(item.file) or None,
+            citation=citer.cite(f"evidence/{item.id}", item.title),
             used_by=compendium.backlinks.claims_by_evidence.get(item.id, ()))
     pages["claims/index.md"] = render("claims_index.md.j2")
     pages["evidence/index.md"] = render("evidence_index.md.j2")

@@ -95,6 +95,14 @@ def check_references(sources: Sources) -> list[Diagnostic]:
                                        f"reference '{key}' has neither a doi nor a url",
                                        "add doi = {...} or url = {...} so readers can find the source; if no "
                                        "copy is online, say so in offline = {...}"))
+        # A web page can change or vanish: the reader needs the day it was read, or a copy that cannot
+        # change. An uncited reference already has its warning (cite it or remove it); one is enough.
+        if reference.url and not reference.accessed and not reference.archive_url and key in cited:
+            problems.append(Diagnostic(sources.bib_display(), reference.line, 1,
+                                       f"web reference '{key}' has neither an access date nor an archived copy",
+                                       "after reading the live page, add urldate = {YYYY-MM-DD}; add archiveurl = "
+                                       "{...} where an archived copy (e.g. the Wayback Machine's) exists; never "
+                                       "guess either", severity="warning"))
     return problems
 
 

@@ -15,28 +15,6 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
-
-from compendium.render import SiteSettings
-
-
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, ignoring the !!python/name and !ENV tags that MkDocs itself understands."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def read_settings(root: Path) -> SiteSettings:
-    config: dict[str, Any] = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=_TolerantLoader) or {}
-    repo_url, edit_uri = str(config.get("repo_url") or ""), config.get("edit_uri")
-    if not repo_url or edit_uri == "":
-        return SiteSettings("")
-    # Data files live at the repository's top level; edit_uri points into docs/, so step out of it.
-    base = repo_url.rstrip("/") + "/" + str(edit_uri or "edit/main/docs/").strip("/")
-    return SiteSettings(base.removesuffix("/docs") + "/")
 
 
 @dataclass(frozen=True)
@@ -45,12 +23,14 @@ class SiteResult:
     output: str
 
 
-def build_site(root: Path, site_dir: Path) -> SiteResult:
-    """Run `mkdocs build --strict` into a temporary folder; on success, make it site_dir."""
+def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml") -> SiteResult:
+    """Run `mkdocs build --strict` into a temporary folder; on success, make it site_dir.
+
+    config_file, in root, is mkdocs.yml or a file that INHERITs it (mkdocs-offline.yml)."""
     root, site_dir = root.resolve(), site_dir.resolve()
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-               "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(staging)]
+               "--config-file", str(root / config_file), "--site-dir", str(staging)]
     # Material's end-of-life banner is known (see README: the pages are plain Markdown so that the
     # project can move to Zensical); it would hide the build's own messages.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

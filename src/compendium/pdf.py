@@ -1,0 +1,383 @@
+"""Stage 6, the PDF edition: the whole compendium as one document to read offline, print and cite.
+
+Made with WeasyPrint from print templates of its own (templates/pdf/), fed by the same model as the
+web pages, not by printing those pages: paper needs page numbers where the web has links ("see
+evidence E12, p. 34"), URLs written out in full, one running order with a table of contents, and
+running headers. The charts are the SVG files that charts.py drew, embedded as vector drawings.
+
+Contributor text reaches the HTML only through jinja2's autoescape: it is shown, never interpreted.
+WeasyPrint may fetch only the chart files (and nothing from the network), through the URL fetcher
+below, so no text can make the build read another file.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import jinja2
+import markdown
+import yaml
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+from compendium.bibliography import Reference, format_references
+from compendium.charts import OUTPUT as CHARTS_OUTPUT
+from compendium.model import Chart, Compendium
+from compendium.edition import Edition, current_edition
+from compendium.render import STANCES
+from compendium.schemas import schema
+from compendium.settings import _TolerantLoader as TolerantLoader
+from compendium.wording import DESIGNS, INDEPENDENCE, VERIFICATION, figure_value, format_number, rating_label
+
+PDF_NAME = "compendium.pdf"
+PAPERS = {"a4": "A4", "letter": "letter"}  # --paper choice -> CSS page size
+STYLE_NAME = "Cite Them Right (Harvard)"  # bibliography.STYLE, as the site's references page names it
+
+MISSING_LIBRARIES = """\
+the PDF edition is made with WeasyPrint, which needs the Pango text library; it is not installed here.
+  On Debian or Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation2
+  On Fedora: sudo dnf install pango liberation-serif-fonts liberation-sans-fonts
+  On macOS (Homebrew): brew install pango
+then run the command again ({detail})"""
+
+_BIDI_AND_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+class PdfError(Exception):
+    """The PDF could not be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the cover says about this printing: which compendium, which edition, how to cite it."""
+
+    title: str
+    description: str
+    edition: Edition  # the data's commit and its date (edition.py), as the site's footer gives it
+    printed: datetime.date  # the day this PDF was made
+    url: str  # where the compendium is published: site_url, else repo_url, else ''
+    site_url: str  # the website, where pages left out of the PDF (such as Contributing) can be read
+    licence: str
+
+    @property
+    def printed_text(self) -> str:
+        return long_date(self.printed.isoformat())
+
+    @property
+    def edition_text(self) -> str:
+        """'24 November 2026, commit 1e9e848a12', as the cover and the running footer give it."""
+        if not self.edition.commit:
+            return f"{long_date(self.edition.date)} (not from a git checkout)"
+        commit = self.edition.commit.replace("+changes", " with uncommitted changes")
+        return f"{long_date(self.edition.date)}, commit {commit}"
+
+
+def long_date(iso: str) -> str:
+    """2026-11-24 -> 24 November 2026; anything else as it is."""
+    try:
+        day = datetime.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class PdfStats:
+    pages: int
+    seconds: float
+
+
+def build_date() -> datetime.date:
+    """Today, or the date of SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    return datetime.date.today()
+
+
+def read_cover(root: Path, printed: datetime.date | None = None) -> Cover:
+    printed = printed or build_date()
+    config: dict[str, Any] = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=TolerantLoader) or {}
+    site_url = str(config.get("site_url") or "").rstrip("/")
+    return Cover(
+        title=str(config.get("site_name") or "Compendium"),
+        description=" ".join(str(config.get("site_description") or "").split()),
+        edition=current_edition(root, printed.isoformat()), printed=printed,
+        url=site_url or str(config.get("repo_url") or "").rstrip("/"), site_url=site_url,
+        licence=str(config.get("copyright") or ""),
+    )
+
+
+# --- Text helpers: contributor text is escaped here or by autoescape, never passed through raw. ---
+
+def _clean(value: object) -> str:
+    return _BIDI_AND_INVISIBLE.sub("", str(value))
+
+
+def paragraphs(value: object) -> list[str]:
+    """The text's paragraphs (split at blank lines), whitespace collapsed; escaped by the template."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", _clean(value)) if p.strip()]
+
+
+def _anchor(kind: str, item_id: str) -> str:
+    return f"{kind}-{item_id}"
+
+
+def _short_citation(ref: Reference) -> str:
+    people = ref.csl.get("author") or ref.csl.get("editor") or []
+    names = [p.get("family") or p.get("literal", "") for p in people]
+    who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else \
+        f"{names[0]} et al." if names else str(ref.csl.get("title", ref.key))
+    year = ref.csl.get("issued", {}).get("date-parts", [[None]])[0][0]
+    return f"{who} ({year or 'n.d.'})"
+
+
+def _link_urls(formatted: str) -> Markup:
+    """citeproc's HTML (already escaped, see bibliography.format_references) with its URLs as links."""
+    def link(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(".,;")
+        return f'<a class="url" href="{url}">{url}</a>{match.group(0)[len(url):]}'
+    return Markup(_URL.sub(link, formatted))
+
+
+# --- The method page: Markdown made HTML, its ids and links rewritten for one document. ---
+
+class _MethodLinks(Treeprocessor):
+    """Prefixes the page's ids with 'method-' and points its links at the PDF's own sections."""
+
+    def __init__(self, md: markdown.Markdown, targets: dict[str, str], site_url: str) -> None:
+        super().__init__(md)
+        self.targets, self.site_url = targets, site_url
+
+    def run(self, root: ElementTree.Element) -> None:
+        for element in root.iter():
+            if element.get("id"):
+                element.set("id", "method-" + element.get("id", ""))
+        for parent in root.iter():
+            for element in parent:
+                if element.tag == "a" and element.get("href") is not None:
+                    self._rewrite(element)
+
+    def _rewrite(self, link: ElementTree.Element) -> None:
+        href = link.get("href", "")
+        if re.match(r"^[a-z][a-z0-9+.-]*:", href):  # https:, mailto: ... print the address for paper readers
+            if (link.text or "").strip() != href:
+                link.set("class", "external")
+            return
+        if href.startswith("#method-"):  # the permalink the toc extension added to a heading
+            return
+        page, _, fragment = href.partition("#")
+        if not page or page == "method.md":
+            target = "method-" + fragment if fragment else "method"
+        else:
+            target = self.targets.get(f"{page}#{fragment}" if fragment else page, "")
+        if target:
+            link.set("href", "#" + target)
+            link.set("class", "internal")
+        elif self.site_url and page.endswith(".md"):
+            link.set("href", f"{self.site_url}/{page.removesuffix('.md').removesuffix('index')}")
+            link.set("class", "external")
+        else:  # a page the PDF does not have and no website to point to: keep the words, drop the link
+            link.tag = "span"
+            link.attrib.pop("href")
+
+
+class _MethodExtension(Extension):
+    def __init__(self, targets: dict[str, str], site_url: str) -> None:
+        super().__init__()
+        self.targets, self.site_url = targets, site_url
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        # After attr_list (8) and toc (5) have set the headings' ids.
+        md.treeprocessors.register(_MethodLinks(md, self.targets, self.site_url), "compendium_pdf_links", 4)
+
+
+def method_html(path: Path, targets: dict[str, str], site_url: str) -> tuple[Markup, list[tuple[int, str, str]]]:
+    """docs/method.md as HTML for the PDF, and its headings (level, id, text) for the contents."""
+    if not path.is_file():
+        return Markup(""), []
+    converter = markdown.Markdown(extensions=["attr_list", "tables", "admonition", "md_in_html", "toc",
+                                              _MethodExtension(targets, site_url)])
+    html = converter.convert(path.read_text("utf-8"))
+    headings = [(level, f"method-{anchor}", text) for level, anchor, text in _toc_entries(converter)]
+    # The page's own title becomes the section's h1 in the template.
+    html = re.sub(r"^\s*<h1[^>]*>.*?</h1>", "", html, count=1, flags=re.S)
+    return Markup(html), headings
+
+
+def _toc_entries(converter: markdown.Markdown) -> Iterator[tuple[int, str, str]]:
+    def walk(tokens: list[dict[str, Any]]) -> Iterator[tuple[int, str, str]]:
+        for token in tokens:
+            if token["level"] > 1:
+                yield token["level"], token["id"], token["name"]
+            yield from walk(token["children"])
+    yield from walk(getattr(converter, "toc_tokens", []))
+
+
+# --- The document ---
+
+@dataclass(frozen=True)
+class _Labels:
+    """Short labels that a reader can look up on paper: C1, C2 ... for claims, E1, E2 ... for evidence."""
+
+    claims: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+
+
+def _environment(compendium: Compendium, labels: _Labels, ids: set[str]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("compendium", "templates/pdf"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        finalize=lambda value: "" if value is None else _clean(value) if isinstance(value, str) else value,
+    )
+    ratings = schema("claim")["$defs"]["rating"]
+
+    def xref(anchor: str, label: str) -> Markup:
+        """A link to another part of the document, followed on paper by its page number."""
+        return Markup('<a class="xref" href="#{0}">{1}</a>').format(anchor, _clean(label))
+
+    def cite(key: str) -> Markup:
+        ref = compendium.references[key]
+        return Markup('<a class="cite" href="#{0}">{1}</a>').format(ref.anchor, _clean(_short_citation(ref)))
+
+    def method_link(anchor: str, text: str) -> Markup:
+        if f"method-{anchor}" in ids:
+            return xref(f"method-{anchor}", text)
+        return Markup("{0}").format(text)
+
+    env.filters.update(
+        paragraphs=paragraphs, rating_label=rating_label, number=format_number, figure_value=figure_value,
+        verification=lambda v: VERIFICATION.get(v, v), independence=lambda v: INDEPENDENCE.get(v, v),
+        design=lambda v: DESIGNS.get(v, v), certainty=lambda v: v.replace("-", " "), cite=cite,
+        rating_description=lambda r: ratings["x-enum-descriptions"][r],
+    )
+    env.globals.update(
+        xref=xref, method_link=method_link, claim_label=labels.claims.__getitem__,
+        evidence_label=labels.evidence.__getitem__, anchor=_anchor,
+    )
+    return env
+
+
+def _chart_sources(chart: Chart) -> list[str]:
+    return list(dict.fromkeys(point.evidence for series in chart.series for point in series.points))
+
+
+def _citation_anchors(compendium: Compendium, has_timeline: bool) -> dict[str, str]:
+    """Backlinks' page paths (claims/x, evidence/y, timeline) -> the PDF's anchors."""
+    anchors = {f"claims/{c}": _anchor("claim", c) for c in compendium.claims}
+    anchors.update({f"evidence/{e}": _anchor("evidence", e) for e in compendium.evidence})
+    if has_timeline:
+        anchors["timeline"] = "timeline"
+    return anchors
+
+
+def render_html(compendium: Compendium, cover: Cover) -> str:
+    """The print document as HTML: cover, contents, claims, evidence, timeline, method, references."""
+    labels = _Labels({c: f"C{i}" for i, c in enumerate(compendium.claims, 1)},
+                     {e: f"E{i}" for i, e in enumerate(compendium.evidence, 1)})
+    has_timeline = bool(compendium.timeline)
+    # The site's pages, as the method page links to them, and where they are in this document.
+    targets = {"index.md": "contents", "claims/index.md": "claims", "evidence/index.md": "evidence",
+               "references.md": "references"}
+    if has_timeline:
+        targets["timeline.md"] = "timeline"
+    targets.update({f"claims/{c}.md": _anchor("claim", c) for c in compendium.claims})
+    targets.update({f"evidence/{e}.md": _anchor("evidence", e) for e in compendium.evidence})
+    targets.update({f"references.md#{r.anchor}": r.anchor for r in compendium.references.values()})
+    method, method_headings = method_html(compendium.root / "docs" / "method.md", targets, cover.site_url)
+    ids = {heading_id for _, heading_id, _ in method_headings} | set(re.findall(r'id="([^"]+)"', method))
+
+    env = _environment(compendium, labels, ids)
+    formatted = format_references(compendium.references)
+    docs = compendium.root / "docs"
+    chart_files = {chart_id: (docs / CHARTS_OUTPUT / f"{chart_id}.svg").resolve().as_uri()
+                   for chart_id in compendium.charts}
+    return env.get_template("compendium.html.j2").render(
+        cover=cover, claims=compendium.claims, evidence=compendium.evidence, charts=compendium.charts,
+        topics=compendium.topics, timeline=compendium.timeline, references=compendium.references,
+        formatted={key: _link_urls(html) for key, html in formatted.items()}, style_name=STYLE_NAME,
+        stances=STANCES, backlinks=compendium.backlinks, chart_files=chart_files,
+        chart_sources={chart_id: _chart_sources(chart) for chart_id, chart in compendium.charts.items()},
+        citation_anchors=_citation_anchors(compendium, has_timeline),
+        claim_labels=labels.claims, evidence_labels=labels.evidence,
+        method=method, method_headings=method_headings,
+        used_by={e: compendium.backlinks.claims_by_evidence.get(e, ()) for e in compendium.evidence},
+    )
+
+
+def stylesheet(paper: str) -> str:
+    css = resources.files("compendium").joinpath("templates/pdf/print.css").read_text("utf-8")
+    return css + f"\n@page {{ size: {PAPERS[paper]}; }}\n"
+
+
+def _weasyprint() -> Any:
+    """WeasyPrint, or a PdfError saying what to install: it loads Pango when imported."""
+    try:
+        import weasyprint
+    except OSError as exc:  # cffi could not load libpango / libgobject
+        raise PdfError(MISSING_LIBRARIES.format(detail=str(exc).splitlines()[0] if str(exc) else "")) from exc
+    except ImportError as exc:
+        raise PdfError(f"WeasyPrint is not installed in this environment ({exc}): run `make pdf`, which "
+                       "installs the pinned requirements, or pip install -r requirements.txt") from exc
+    return weasyprint
+
+
+def _url_fetcher(weasyprint: Any, allowed: Path) -> Any:
+    """Fetches file: URLs under allowed (the chart SVGs) and refuses everything else."""
+
+    class ChartsOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc, name-defined]
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
+            if url.startswith("file:"):
+                from urllib.parse import unquote, urlparse
+
+                path = Path(unquote(urlparse(url).path)).resolve()
+                if path.is_relative_to(allowed):
+                    return super().fetch(url, headers)
+            raise ValueError(f"the PDF may only read the chart files, not {url}")
+
+    return ChartsOnly(fail_on_errors=True, allowed_protocols=["file"])
+
+
+def write_pdf(compendium: Compendium, cover: Cover, target: Path, paper: str = "a4",
+              log: Callable[[str], None] = lambda _: None) -> PdfStats:
+    """Render the PDF edition to target, replacing it only once the whole file is written."""
+    if paper not in PAPERS:
+        raise PdfError(f"unknown paper size {paper!r}: choose one of {', '.join(PAPERS)}")
+    start = time.perf_counter()
+    weasyprint = _weasyprint()
+    charts_dir = (compendium.root / "docs" / CHARTS_OUTPUT).resolve()
+    missing = [c for c in compendium.charts if not (charts_dir / f"{c}.svg").is_file()]
+    if missing:
+        raise PdfError(f"chart files missing in {charts_dir}: {', '.join(missing)}; run `compendium charts` first")
+    html = render_html(compendium, cover)
+    fetcher = _url_fetcher(weasyprint, charts_dir)
+    document = weasyprint.HTML(string=html, base_url=charts_dir.as_uri() + "/", url_fetcher=fetcher)
+    try:
+        rendered = document.render(stylesheets=[weasyprint.CSS(string=stylesheet(paper))])
+    except weasyprint.urls.FatalURLFetchingError as exc:
+        raise PdfError(f"the PDF could not read a file it needs: {exc.__cause__ or exc}") from exc
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".compendium-", suffix=".pdf", dir=target.parent)
+    os.close(handle)
+    try:
+        rendered.write_pdf(temporary, pdf_identifier=False, uncompressed_pdf=False)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    stats = PdfStats(len(rendered.pages), time.perf_counter() - start)
+    log(f"pdf: {stats.pages} pages in {stats.seconds:.1f} s ({paper}) -> {target}")
+    return stats
+

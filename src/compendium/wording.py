@@ -1,0 +1,39 @@
+"""How values are put into words and numbers on pages: verdict names, figures, labels for enums."""
+
+from __future__ import annotations
+
+from compendium.model import Figure
+
+VERIFICATION = {"verified": "checked against the source", "seed-only": "known only from a secondary source",
+                "unverified": "not yet checked against the source"}
+INDEPENDENCE = {"yes": "independent of the programme", "no": "not independent of the programme",
+                "unclear": "independence unclear"}
+DESIGNS = {"rct": "randomised controlled trial", "systematic-review": "systematic review",
+           "cohort": "observational cohort", "service-evaluation": "service evaluation",
+           "official-statistics": "official statistics", "economic-evaluation": "economic evaluation",
+           "qualitative": "qualitative study", "case-series": "case series",
+           "official-document": "official document", "commentary": "commentary", "journalism": "journalism"}
+STANCE_WORDS = {"supports": "for", "contradicts": "against", "qualifies": "qualifying"}
+
+
+def rating_label(rating: str) -> str:
+    return rating.replace("-", " ").capitalize()
+
+
+def format_number(value: float | int) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,}"
+    return f"{int(value):,}"
+
+
+def figure_value(f: Figure) -> str:
+    """The figure as a reader writes it: 50.8%, £877, d = 0.87, 40–46%."""
+    def one(v: float) -> str:
+        n = format_number(v)
+        return {"percent": f"{n}%", "gbp": f"£{n}", "effect-size": f"d = {n}", "sessions": f"{n} sessions",
+                "days": f"{n} days"}.get(f.unit, n)
+    if f.value is not None:
+        return one(f.value)
+    if f.unit == "percent":
+        return f"{format_number(f.low or 0)}–{format_number(f.high or 0)}%"
+    return f"{one(f.low or 0)} to {one(f.high or 0)}"
