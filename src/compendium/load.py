@@ -15,6 +15,7 @@ from compendium.yamlfile import YamlDocument, YamlError, load_yaml
 FOLDERS = {"claims": "claim", "evidence": "evidence", "charts": "chart"}
 TOPICS_FILE = "topics.yml"
 TIMELINE_FILE = "timeline.yml"
+REDIRECTS_FILE = "redirects.yml"
 BIB_FILE = "references.bib"
 
 
@@ -26,6 +27,7 @@ class Sources:
     items: dict[str, dict[str, YamlDocument]] = field(default_factory=dict)  # folder -> id -> document
     topics: YamlDocument | None = None
     timeline: YamlDocument | None = None
+    redirects: YamlDocument | None = None
     references: dict[str, Reference] = field(default_factory=dict)
     # Ids and keys that exist but could not be read: already reported, so not reported again as unknown.
     unreadable: set[str] = field(default_factory=set)
@@ -93,6 +95,8 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
                                    "create topics.yml listing the topics claims are filed under"))
     if (root / TIMELINE_FILE).exists():
         sources.timeline = _read(root / TIMELINE_FILE, root, problems)
+    if (root / REDIRECTS_FILE).exists():
+        sources.redirects = _read(root / REDIRECTS_FILE, root, problems)
     bib_path = root / BIB_FILE
     if bib_path.exists():
         sources.references, unreadable_keys, bib_problems = load_references(bib_path, display_path(bib_path, root))

@@ -91,10 +91,11 @@ class Claim:
     evidence: tuple[EvidenceLink, ...]
     charts: tuple[str, ...]
     history: tuple[HistoryEntry, ...]
+    record: dict[str, Any] = field(repr=False, compare=False)  # the file's data as validated, for open data
 
     @classmethod
     def of(cls, id: str, file: str, d: dict[str, Any]) -> Claim:
-        return cls(
+        return cls(record=d,
             id=id, file=file, title=d["title"], statement=d["statement"],
             claimant=d["claimant"]["name"], claimant_role=d["claimant"].get("role"),
             claimant_kind=d["claimant"].get("kind", "person"), date=d["date"],
@@ -131,12 +132,13 @@ class Evidence:
     quality: Quality
     topics: tuple[str, ...]
     charts: tuple[str, ...]
+    record: dict[str, Any] = field(repr=False, compare=False)  # the file's data as validated, for open data
 
     @classmethod
     def of(cls, id: str, file: str, d: dict[str, Any]) -> Evidence:
         quality = dict(d["quality"], limitations=tuple(d["quality"]["limitations"]))
         return cls(
-            id=id, file=file, title=d["title"], summary=d["summary"], source=Citation.of(d["source"]),
+            record=d, id=id, file=file, title=d["title"], summary=d["summary"], source=Citation.of(d["source"]),
             findings=tuple(Figure.of(f) for f in d["findings"]), quality=_pick(Quality, quality),
             topics=tuple(d["topics"]), charts=tuple(d.get("charts", [])),
         )
@@ -221,3 +223,4 @@ class Compendium:
     timeline: tuple[TimelineEvent, ...]
     references: dict[str, Reference]
     backlinks: Backlinks
+    redirects: dict[str, str] = field(default_factory=dict)  # old page path -> new page path

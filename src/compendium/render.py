@@ -17,9 +17,11 @@ import jinja2
 from markupsafe import Markup
 
 from compendium.bibliography import Reference, format_references
+from compendium import changelog
 from compendium.cite import PageCiter
 from compendium.claimreview import claim_review
 from compendium.edition import Edition
+from compendium.export import export_files
 from compendium.model import Chart, Compendium
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
@@ -100,7 +102,7 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
     return env
 
 
-def render_pages(compendium: Compendium, settings: SiteSettings, edition: Edition) -> dict[str, str]:
+def render_pages(compendium: Compendium, settings: SiteSettings, edition: Edition) -> dict[str, str | bytes]:
     """Every generated page, by path under docs/."""
     env = _environment(compendium)
     citer = PageCiter(settings, edition)
@@ -108,7 +110,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
         "claims": compendium.claims, "evidence": compendium.evidence, "charts": compendium.charts,
         "topics": compendium.topics, "backlinks": compendium.backlinks, "stances": STANCES,
     }
-    pages: dict[str, str] = {}
+    pages: dict[str, str | bytes] = {}
 
     def render(template: str, **context: Any) -> str:
         return env.get_template(template).render(**common, **context)
@@ -138,23 +140,45 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
                                     page_titles=page_titles, style_name="Cite Them Right (Harvard)")
     if compendium.timeline:
         pages["timeline.md"] = render("timeline.md.j2", timeline=compendium.timeline)
+    changes = changelog.changes(compendium)
+    pages["changelog.md"] = render("changelog.md.j2", changes=changes)
+    pages["feed.xml"] = changelog.atom_feed(changes, settings)
+    ratings: dict[str, int] = schema("claim")["$defs"]["rating"]["x-rating-values"]
+    pages["data.md"] = render(
+        "data.md.j2", edition_citation=citer.cite("", f"{settings.site_name}: the whole edition"),
+        rating_values=sorted(ratings.items(), key=lambda item: -item[1]),
+        counts={"claims": len(compendium.claims), "evidence": len(compendium.evidence),
+                "references": len(compendium.references)})
+    pages.update(export_files(compendium, settings, edition))
+    for old, new in compendium.redirects.items():
+        pages[f"{old}/index.html"] = _redirect_page(new.split("/", 1)[1], settings.page_url(new))
     for name in ("compendium.css",):
         pages[f"{ASSETS}/{name}"] = resources.files("compendium").joinpath(f"assets/{name}").read_text("utf-8")
     return pages
 
 
-def write_pages(docs_dir: Path, pages: dict[str, str], extra_files: frozenset[str] = frozenset()) -> WriteStats:
+def _redirect_page(new_id: str, new_url: str) -> str:
+    # A static page at the old address: browsers follow the refresh, search engines the canonical link.
+    target = f"../{new_id}/"
+    return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved</title>\n'
+            f'<meta http-equiv="refresh" content="0; url={target}">\n<link rel="canonical" href="{new_url}">\n'
+            f'</head><body><p>This page has moved to <a href="{target}">{target}</a>.</p></body></html>\n')
+
+
+def write_pages(docs_dir: Path, pages: dict[str, str | bytes],
+                extra_files: frozenset[str] = frozenset()) -> WriteStats:
     """Write pages under docs_dir, only where the text changed; remove what was generated before but not now.
 
     extra_files are other generated files (charts) that must be kept and listed in the manifest."""
     written = unchanged = removed = 0
     for relative, text in pages.items():
         path = docs_dir / relative
-        if path.exists() and path.read_text("utf-8") == text:
+        content = text.encode("utf-8") if isinstance(text, str) else text
+        if path.exists() and path.read_bytes() == content:
             unchanged += 1
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
+        path.write_bytes(content)
         written += 1
     manifest = docs_dir / MANIFEST
     keep = set(pages) | set(extra_files)

@@ -79,6 +79,17 @@ def check_references(sources: Sources) -> list[Diagnostic]:
                         problems.append(_unknown(sources.timeline, (i, key, j), f"{key} id", item, known, where))
     # A claim file that could not be read uses evidence nobody can see: 'not used' would be noise then.
     claims_all_read = not any(u.startswith("claims/") for u in sources.unreadable)
+    if sources.redirects is not None and isinstance(sources.redirects.data, dict):
+        for folder, known in (("claims", sources.claims), ("evidence", sources.evidence)):
+            mapping = sources.redirects.data.get(folder)
+            for old, new in (mapping.items() if isinstance(mapping, dict) else []):
+                if old in known:
+                    problems.append(sources.redirects.diagnostic(
+                        (folder, old), f"'{old}' is redirected but {folder}/{old}.yml still exists",
+                        "a redirect is for an id that was renamed: remove the redirect or the file", key=True))
+                if isinstance(new, str) and new not in known:
+                    problems.append(_unknown(sources.redirects, (folder, old), f"{folder} id", new, known,
+                                             f"{folder}/"))
     for evidence_id, document in sources.evidence.items():
         if evidence_id not in used_evidence and claims_all_read:
             problems.append(Diagnostic(document.display, 1, 1, f"evidence '{evidence_id}' is not used by any claim",
@@ -177,5 +188,8 @@ def link(sources: Sources) -> Compendium:
         evidence_by_topic={k: tuple(v) for k, v in evidence_by_topic.items()},
         pages_by_chart={k: tuple(v) for k, v in pages_by_chart.items()},
     )
+    redirects_data = sources.redirects.data if sources.redirects else {}
+    redirects = {f"{folder}/{old}": f"{folder}/{new}" for folder in ("claims", "evidence")
+                 for old, new in redirects_data.get(folder, {}).items()}
     return Compendium(sources.root, claims, evidence, charts, topics, timeline, dict(sources.references),
-                      backlinks)
+                      backlinks, redirects)

@@ -15,7 +15,7 @@ from referencing import Registry, Resource
 from compendium.diagnostics import Diagnostic, did_you_mean
 from compendium.yamlfile import YamlDocument
 
-KINDS = ("claim", "evidence", "chart", "topics", "timeline")
+KINDS = ("claim", "evidence", "chart", "topics", "timeline", "redirects")
 
 _JSON_TYPES = {dict: "a mapping of fields", list: "a list", str: "text", bool: "true or false",
                int: "a whole number", float: "a number", type(None): "nothing (an empty value)"}

@@ -23,6 +23,8 @@ def validate_sources(sources: Sources) -> list[Diagnostic]:
         problems.extend(validate(sources.topics, "topics"))
     if sources.timeline is not None:
         problems.extend(validate(sources.timeline, "timeline"))
+    if sources.redirects is not None:
+        problems.extend(validate(sources.redirects, "redirects"))
     return problems
 
 
