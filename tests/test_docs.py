@@ -61,3 +61,10 @@ def test_every_field_has_a_description_and_an_example(kind: str) -> None:
 def test_schemas_are_draft_2020_12() -> None:
     for kind in [*KINDS, "common"]:
         assert schema(kind)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_method_page_gives_the_number_of_every_verdict() -> None:
+    text = (REPO / "docs" / "method.md").read_text("utf-8")
+    for rating, value in schema("claim")["$defs"]["rating"]["x-rating-values"].items():
+        label = rating.replace("-", " ").capitalize()
+        assert f"| {label} | {value} |" in text, rating

@@ -1,0 +1,111 @@
+"""Machine-readable and citable: ClaimReview on claim pages, open data that counts exactly what the
+YAML holds, verdict history carried everywhere, redirects for renamed ids."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from compendium.pipeline import build
+from compendium.schemas import schema
+
+RATINGS = schema("claim")["$defs"]["rating"]
+
+
+def _json_ld(html: str) -> list[dict]:  # type: ignore[type-arg]
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return [json.loads(b) for b in blocks]
+
+
+def test_every_claim_page_carries_one_valid_claimreview(sample: Path) -> None:
+    assert build(sample).site_ok
+    for data in (sample / "claims").glob("*.yml"):
+        claim = yaml.safe_load(data.read_text())
+        blocks = _json_ld((sample / "site/claims" / data.stem / "index.html").read_text())
+        assert len(blocks) == 1
+        review = blocks[0]
+        assert review["@type"] == "ClaimReview" and review["@context"] == "https://schema.org"
+        assert review["claimReviewed"] == " ".join(claim["statement"].split()) or review["claimReviewed"]
+        assert review["url"] == f"https://example.org/sample/claims/{data.stem}/"
+        rating = review["reviewRating"]
+        assert rating["alternateName"] == claim["verdict"]["rating"].replace("-", " ").capitalize()
+        assert rating["ratingValue"] == RATINGS["x-rating-values"][claim["verdict"]["rating"]]
+        assert (rating["bestRating"], rating["worstRating"]) == (5, 1)
+        item = review["itemReviewed"]
+        assert item["@type"] == "Claim" and item["author"]["name"] == claim["claimant"]["name"]
+        assert item["appearance"]["@type"] == "CreativeWork" and str(item["datePublished"]) == str(claim["date"])
+        assert review["author"] == {"@type": "Organization", "name": "Sample Compendium",
+                                    "url": "https://example.org/sample/"}
+        assert review["datePublished"] == str(claim["history"][0]["date"])
+        assert review["dateModified"] == str(claim["history"][-1]["date"])
+
+
+def _validator(site: Path, name: str) -> Draft202012Validator:
+    folder = site / "data/schemas"
+    registry = Registry().with_resources(
+        (p.name, Resource.from_contents(json.loads(p.read_text()))) for p in folder.glob("*.json"))
+    return Draft202012Validator(json.loads((folder / name).read_text()), registry=registry)
+
+
+def test_open_data_validates_and_counts_exactly_the_yaml(sample: Path) -> None:
+    assert build(sample).site_ok
+    data = sample / "site/data"
+    claims = json.loads((data / "claims.json").read_text())
+    evidence = json.loads((data / "evidence.json").read_text())
+    references = json.loads((data / "references.json").read_text())
+    for name, document in (("claims.schema.json", claims), ("evidence.schema.json", evidence),
+                           ("references.schema.json", references)):
+        errors = list(_validator(sample / "site", name).iter_errors(document))
+        assert errors == [], [e.message for e in errors]
+    assert sorted(c["id"] for c in claims["claims"]) == sorted(p.stem for p in (sample / "claims").glob("*.yml"))
+    assert sorted(e["id"] for e in evidence["evidence"]) == sorted(p.stem for p in (sample / "evidence").glob("*.yml"))
+    bib_keys = re.findall(r"^@\w+\{([^,]+),", (sample / "references.bib").read_text(), re.M)
+    assert sorted(r["id"] for r in references) == sorted(bib_keys)
+    rows = list(csv.DictReader(io.StringIO((data / "claims.csv").read_text())))
+    assert len(rows) == len(claims["claims"])
+    keep = next(r for r in rows if r["id"] == "most-participants-keep-walking")
+    assert (keep["rating"], keep["supporting"], keep["contradicting"]) == ("misleading", "1", "1")
+    with zipfile.ZipFile(data / "compendium-data.zip") as archive:
+        names = set(archive.namelist())
+        assert {"claims.json", "evidence.json", "references.json", "claims.csv", "README.txt",
+                "schemas/claims.schema.json"} <= names
+        assert archive.read("claims.json") == (data / "claims.json").read_bytes()
+    assert "CC BY 4.0" in (data / "README.txt").read_text() or "CC-BY-4.0" in claims["licence"]
+
+
+def test_verdict_change_shows_on_page_changelog_feed_and_json(sample: Path) -> None:
+    path = sample / "claims/programme-pays-for-itself.yml"
+    text = path.read_text().replace("\nverdict:\n  rating: unproven", "\nverdict:\n  rating: inaccurate")
+    text += "  - date: 2026-04-01\n    rating: inaccurate\n    note: A costed evaluation found no savings.\n"
+    path.write_text(text)
+    assert build(sample).site_ok
+    site = sample / "site"
+    page = (site / "claims/programme-pays-for-itself/index.html").read_text()
+    assert "A costed evaluation found no savings." in page and "cx-verdict--inaccurate" in page
+    assert _json_ld(page)[0]["dateModified"] == "2026-04-01"
+    changelog = (site / "changelog/index.html").read_text()
+    assert changelog.index("A costed evaluation found no savings.") < changelog.index("First assessment.")
+    feed = (site / "feed.xml").read_text()
+    assert "Verdict changed: The programme pays for itself: Unproven to Inaccurate" in feed
+    assert "<updated>2026-04-01T00:00:00Z</updated>" in feed
+    claims = json.loads((site / "data/claims.json").read_text())["claims"]
+    changed = next(c for c in claims if c["id"] == "programme-pays-for-itself")
+    assert [h["rating"] for h in changed["history"]] == ["unproven", "inaccurate"]
+
+
+def test_renamed_id_keeps_its_address(sample: Path) -> None:
+    (sample / "redirects.yml").write_text("claims:\n  walkers-keep-walking: most-participants-keep-walking\n")
+    assert build(sample).site_ok
+    moved = (sample / "site/claims/walkers-keep-walking/index.html").read_text()
+    assert 'content="0; url=../most-participants-keep-walking/"' in moved
+    assert '<link rel="canonical" href="https://example.org/sample/claims/most-participants-keep-walking/">' in moved
+    sitemap = (sample / "site/sitemap.xml").read_text()
+    assert "https://example.org/sample/claims/most-participants-keep-walking/" in sitemap
