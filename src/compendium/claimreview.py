@@ -7,9 +7,9 @@ from typing import Any
 
 from compendium.bibliography import Reference
 from compendium.model import Claim
-from compendium.wording import rating_label
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
+from compendium.wording import rating_label
 
 
 def claim_review(claim: Claim, reference: Reference, settings: SiteSettings) -> dict[str, Any]:

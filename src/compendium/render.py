@@ -16,18 +16,26 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from compendium.bibliography import Reference, format_references
 from compendium import changelog
+from compendium.bibliography import Reference, format_references
 from compendium.cite import PageCiter
 from compendium.claimreview import claim_review
 from compendium.edition import Edition
 from compendium.export import export_files
+from compendium.fieldref import field_sections
 from compendium.model import Chart, Compendium
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
-from compendium.wording import (DESIGNS, INDEPENDENCE, STANCE_WORDS, VERIFICATION, figure_value, format_number,
-                                rating_label)
 from compendium.text import escape_block, escape_inline, finalize
+from compendium.wording import (
+    DESIGNS,
+    INDEPENDENCE,
+    STANCE_WORDS,
+    VERIFICATION,
+    figure_value,
+    format_number,
+    rating_label,
+)
 
 MANIFEST = ".generated"  # Lists what the last run generated under docs/, so stale pages can be removed.
 ASSETS = "assets/compendium"
@@ -95,9 +103,11 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
     env.filters.update(
         block=lambda value, prefix="": escape_block(value, prefix),
         cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_figure=chart_figure,
-        rating_label=rating_label, number=format_number, preformatted=lambda v: Markup.escape(str(v)), figure_value=figure_value, linkify=_linkify,
+        rating_label=rating_label, number=format_number, preformatted=lambda v: Markup.escape(str(v)),
+        figure_value=figure_value, linkify=_linkify,
         verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
-        design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__, certainty=lambda v: v.replace("-", " "),
+        design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__,
+        certainty=lambda v: v.replace("-", " "),
     )
     return env
 
@@ -140,6 +150,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
                                     page_titles=page_titles, style_name="Cite Them Right (Harvard)")
     if compendium.timeline:
         pages["timeline.md"] = render("timeline.md.j2", timeline=compendium.timeline)
+    pages["fields.md"] = render("fields.md.j2", sections=field_sections())
     changes = changelog.changes(compendium)
     pages["changelog.md"] = render("changelog.md.j2", changes=changes)
     pages["feed.xml"] = changelog.atom_feed(changes, settings)
