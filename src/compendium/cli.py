@@ -1,4 +1,4 @@
-"""The command line: compendium validate | build | charts | serve (also python -m compendium)."""
+"""The command line: compendium validate | build | charts | pdf | serve (also python -m compendium)."""
 
 from __future__ import annotations
 
@@ -37,10 +37,15 @@ def _validate(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace, make_site: bool = True) -> int:
     from compendium.pipeline import build
 
-    result = build(args.root, site_dir=args.site_dir, strict=args.strict, make_site=make_site, log=print)
+    result = build(args.root, site_dir=args.site_dir, strict=args.strict, make_site=make_site,
+                   pdf=not getattr(args, "no_pdf", False), paper=getattr(args, "paper", "a4"), log=print)
     _print_report(result.report, args.format, args.strict)
     if result.compendium is None or result.report.failed(args.strict):
         print("build stopped: nothing was written; fix the problems above", file=sys.stderr)
+        return 1
+    if result.pdf_problem:
+        print(f"error: {result.pdf_problem}", file=sys.stderr)
+        print("the PDF edition could not be made: the previous site/ was left as it was", file=sys.stderr)
         return 1
     if result.site_ok is False:
         print(result.site_output, file=sys.stderr)
@@ -48,6 +53,23 @@ def _build(args: argparse.Namespace, make_site: bool = True) -> int:
         return 1
     if make_site:
         print(f"site: built into {args.site_dir or args.root / 'site'}")
+    return 0
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    from compendium.pdf import PDF_NAME
+    from compendium.pipeline import build
+
+    output = args.output or args.root / "site" / PDF_NAME
+    result = build(args.root, strict=args.strict, make_site=False, pdf_file=output, paper=args.paper, log=print)
+    _print_report(result.report, args.format, args.strict)
+    if result.compendium is None or result.report.failed(args.strict):
+        print("pdf stopped: nothing was written; fix the problems above", file=sys.stderr)
+        return 1
+    if result.pdf_problem:
+        print(f"error: {result.pdf_problem}", file=sys.stderr)
+        print(f"the PDF edition could not be made: {output} was left as it was", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -62,6 +84,62 @@ def _serve(args: argparse.Namespace) -> int:
     hook = Path(__file__).with_name("serve_hook.py")
     serve(config_file=str(root / "mkdocs.yml"), watch=watched, hooks=[str(hook)],
           dev_addr=args.dev_addr, livereload=True)
+    return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from compendium.load import load_sources
+    from compendium.scaffold import ScaffoldError, new_item
+
+    sources, _ = load_sources(args.root)
+    try:
+        path = new_item(args.kind, args.id, args.root, sources)
+    except ScaffoldError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}: replace the example values, then run `make validate`")
+    return 0
+
+
+def _check_links(args: argparse.Namespace) -> int:
+    import json
+
+    try:
+        from compendium import links
+        from compendium.external_links import CheckSettings
+    except ModuleNotFoundError as missing:  # the link checkers are in requirements-dev.txt, which `make` installs
+        print(f"error: {missing.name} is not installed: run `make` or "
+              "`python -m pip install -r requirements-dev.txt`", file=sys.stderr)
+        return 1
+    try:
+        if args.external:
+            settings = CheckSettings(timeout=args.timeout, retries=args.retries, per_host=args.per_host)
+            outcome = links.check_external(args.root, settings, args.cache_file or args.root / ".cache/links.json",
+                                           args.cache_hours)
+        else:
+            outcome = links.check_internal(args.root, args.site_dir or args.root / "site")
+    except links.LinkCheckError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    _print_report(outcome.report, args.format, args.strict)
+    print(outcome.summary)
+    if args.json_path:
+        args.json_path.parent.mkdir(parents=True, exist_ok=True)
+        args.json_path.write_text(json.dumps(outcome.data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        print(f"report: written to {args.json_path}")
+    return 1 if outcome.report.failed(args.strict) else 0
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from compendium.synth import SynthError, write_compendium
+
+    try:
+        stats = write_compendium(args.out, args.claims, args.seed)
+    except SynthError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out}: {stats.claims} claims, {stats.evidence} evidence items, {stats.references} references, "
+          f"{stats.charts} charts, {stats.topics} topics, {stats.timeline} timeline events")
     return 0
 
 
@@ -81,16 +159,44 @@ def parser() -> argparse.ArgumentParser:
     command("validate", "check every data file and reference; print every problem with file:line")
     build = command("build", "validate, render charts and pages, and build the site into site/")
     build.add_argument("--site-dir", type=Path, default=None, help="where to build the site (default: site/)")
+    build.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                       help="paper size of the PDF edition in the site (default: a4)")
+    build.add_argument("--no-pdf", action="store_true",
+                       help="leave out the PDF edition (quicker; the pages' link to it then leads nowhere)")
     charts = command("charts", "validate, then render the charts and pages only (no site)")
     charts.set_defaults(site_dir=None)
+    pdf = command("pdf", "validate, render the charts, and write the PDF edition (default: site/compendium.pdf)")
+    pdf.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size: A4 or US Letter")
+    pdf.add_argument("--output", type=Path, default=None, help="where to write the PDF (default: site/compendium.pdf)")
+    new = command("new", "write a new claim, evidence item or chart file with every field and a comment on each")
+    new.add_argument("kind", choices=("claim", "evidence", "chart"), help="what to create")
+    new.add_argument("id", help="its id, which becomes the file name: lowercase letters, digits and hyphens")
     serve = command("serve", "preview the site, rebuilding when a data file changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(site_dir=None)
+    links = command("check-links", "check the built site's internal links and anchors; with --external, "
+                                   "every URL in references.bib and the hand-written pages")
+    links.add_argument("--site-dir", type=Path, default=None, help="the built site to check (default: site/)")
+    links.add_argument("--external", action="store_true", help="check the external URLs instead, over the network")
+    links.add_argument("--json", type=Path, default=None, dest="json_path", help="also write the report as JSON here")
+    links.add_argument("--cache-hours", type=float, default=24.0,
+                       help="--external: reuse a result younger than this many hours; 0: check all (default: 24)")
+    links.add_argument("--cache-file", type=Path, default=None,
+                       help="--external: the cache of results (default: .cache/links.json)")
+    links.add_argument("--timeout", type=float, default=20.0, help="--external: seconds to wait for an answer")
+    links.add_argument("--retries", type=int, default=3, help="--external: further tries after no answer, 429 or 5xx")
+    links.add_argument("--per-host", type=int, default=2, help="--external: requests at once to any one host")
+    synth_help = "write a synthetic compendium (N claims, 3N evidence items, N references, N/5 charts) for benchmarks"
+    synth = commands.add_parser("synth", help=synth_help, description=synth_help)
+    synth.add_argument("--claims", type=int, required=True, help="how many claims (N)")
+    synth.add_argument("--out", type=Path, required=True, help="the folder to write: must not exist, or be empty")
+    synth.add_argument("--seed", type=int, default=0, help="the random seed: the same N and seed give the same files")
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    handlers = {"validate": _validate, "build": _build, "charts": lambda a: _build(a, make_site=False),
-                "serve": _serve}
+    handlers = {"validate": _validate, "build": _build, "charts": lambda a: _build(a, make_site=False), "pdf": _pdf,
+                "new": _new,
+                "serve": _serve, "check-links": _check_links, "synth": _synth}
     return int(handlers[args.command](args))

@@ -23,7 +23,9 @@ CSV_COLUMNS = ("id", "title", "claimant", "date", "rating", "rating_value", "sta
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # <, > and & as \u escapes: the same data, but safe even if a reader drops it into a web page unescaped.
+    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 def _export_schema(kind: str, collection: str, extra: dict[str, Any], title: str) -> dict[str, Any]:

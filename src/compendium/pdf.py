@@ -33,8 +33,8 @@ from markupsafe import Markup
 
 from compendium.bibliography import Reference, format_references
 from compendium.charts import OUTPUT as CHARTS_OUTPUT
+from compendium.edition import Edition
 from compendium.model import Chart, Compendium
-from compendium.edition import Edition, current_edition
 from compendium.render import STANCES
 from compendium.schemas import schema
 from compendium.settings import _TolerantLoader as TolerantLoader
@@ -46,7 +46,8 @@ STYLE_NAME = "Cite Them Right (Harvard)"  # bibliography.STYLE, as the site's re
 
 MISSING_LIBRARIES = """\
 the PDF edition is made with WeasyPrint, which needs the Pango text library; it is not installed here.
-  On Debian or Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation2
+  On Debian or Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+fonts-liberation2 fonts-dejavu-core
   On Fedora: sudo dnf install pango liberation-serif-fonts liberation-sans-fonts
   On macOS (Homebrew): brew install pango
 then run the command again ({detail})"""
@@ -107,14 +108,15 @@ def build_date() -> datetime.date:
     return datetime.date.today()
 
 
-def read_cover(root: Path, printed: datetime.date | None = None) -> Cover:
+def read_cover(root: Path, edition: Edition, printed: datetime.date | None = None) -> Cover:
+    """The cover's facts: mkdocs.yml's title, description, address and licence, with the edition."""
     printed = printed or build_date()
     config: dict[str, Any] = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=TolerantLoader) or {}
     site_url = str(config.get("site_url") or "").rstrip("/")
     return Cover(
         title=str(config.get("site_name") or "Compendium"),
         description=" ".join(str(config.get("site_description") or "").split()),
-        edition=current_edition(root, printed.isoformat()), printed=printed,
+        edition=edition, printed=printed,
         url=site_url or str(config.get("repo_url") or "").rstrip("/"), site_url=site_url,
         licence=str(config.get("copyright") or ""),
     )
@@ -124,6 +126,15 @@ def read_cover(root: Path, printed: datetime.date | None = None) -> Cover:
 
 def _clean(value: object) -> str:
     return _BIDI_AND_INVISIBLE.sub("", str(value))
+
+
+def _finalize(value: object) -> object:
+    """jinja2 finalize: None prints nothing; plain text loses invisible characters (autoescape follows)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _clean(value)
+    return value
 
 
 def paragraphs(value: object) -> list[str]:
@@ -199,13 +210,15 @@ class _MethodExtension(Extension):
         super().__init__()
         self.targets, self.site_url = targets, site_url
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # After attr_list (8) and toc (5) have set the headings' ids.
         md.treeprocessors.register(_MethodLinks(md, self.targets, self.site_url), "compendium_pdf_links", 4)
 
 
-def method_html(path: Path, targets: dict[str, str], site_url: str) -> tuple[Markup, list[tuple[int, str, str]]]:
-    """docs/method.md as HTML for the PDF, and its headings (level, id, text) for the contents."""
+def method_html(path: Path, targets: dict[str, str], site_url: str) -> tuple[Markup, list[tuple[int, str, Markup]]]:
+    """docs/method.md as HTML for the PDF, and its headings (level, id, text) for the contents.
+
+    The page is the maintainers' Markdown, trusted as MkDocs trusts it for the site; no data reaches it."""
     if not path.is_file():
         return Markup(""), []
     converter = markdown.Markdown(extensions=["attr_list", "tables", "admonition", "md_in_html", "toc",
@@ -217,11 +230,11 @@ def method_html(path: Path, targets: dict[str, str], site_url: str) -> tuple[Mar
     return Markup(html), headings
 
 
-def _toc_entries(converter: markdown.Markdown) -> Iterator[tuple[int, str, str]]:
-    def walk(tokens: list[dict[str, Any]]) -> Iterator[tuple[int, str, str]]:
+def _toc_entries(converter: markdown.Markdown) -> Iterator[tuple[int, str, Markup]]:
+    def walk(tokens: list[dict[str, Any]]) -> Iterator[tuple[int, str, Markup]]:
         for token in tokens:
-            if token["level"] > 1:
-                yield token["level"], token["id"], token["name"]
+            if token["level"] > 1:  # name: the heading's text, already HTML-escaped by the toc extension
+                yield token["level"], token["id"], Markup(token["name"])
             yield from walk(token["children"])
     yield from walk(getattr(converter, "toc_tokens", []))
 
@@ -240,7 +253,7 @@ def _environment(compendium: Compendium, labels: _Labels, ids: set[str]) -> jinj
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("compendium", "templates/pdf"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        finalize=lambda value: "" if value is None else _clean(value) if isinstance(value, str) else value,
+        finalize=_finalize,
     )
     ratings = schema("claim")["$defs"]["rating"]
 
@@ -272,6 +285,18 @@ def _environment(compendium: Compendium, labels: _Labels, ids: set[str]) -> jinj
 
 def _chart_sources(chart: Chart) -> list[str]:
     return list(dict.fromkeys(point.evidence for series in chart.series for point in series.points))
+
+
+def _chart_homes(compendium: Compendium) -> dict[str, str]:
+    """Where each chart is drawn: the first claim, else evidence item, that shows it (by its anchor)."""
+    homes: dict[str, str] = {}
+    for claim in compendium.claims.values():
+        for chart_id in claim.charts:
+            homes.setdefault(chart_id, _anchor("claim", claim.id))
+    for item in compendium.evidence.values():
+        for chart_id in item.charts:
+            homes.setdefault(chart_id, _anchor("evidence", item.id))
+    return homes
 
 
 def _citation_anchors(compendium: Compendium, has_timeline: bool) -> dict[str, str]:
@@ -310,6 +335,7 @@ def render_html(compendium: Compendium, cover: Cover) -> str:
         formatted={key: _link_urls(html) for key, html in formatted.items()}, style_name=STYLE_NAME,
         stances=STANCES, backlinks=compendium.backlinks, chart_files=chart_files,
         chart_sources={chart_id: _chart_sources(chart) for chart_id, chart in compendium.charts.items()},
+        chart_homes=_chart_homes(compendium),
         citation_anchors=_citation_anchors(compendium, has_timeline),
         claim_labels=labels.claims, evidence_labels=labels.evidence,
         method=method, method_headings=method_headings,
@@ -337,7 +363,7 @@ def _weasyprint() -> Any:
 def _url_fetcher(weasyprint: Any, allowed: Path) -> Any:
     """Fetches file: URLs under allowed (the chart SVGs) and refuses everything else."""
 
-    class ChartsOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc, name-defined]
+    class ChartsOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
             if url.startswith("file:"):
                 from urllib.parse import unquote, urlparse

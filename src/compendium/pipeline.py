@@ -1,4 +1,5 @@
-"""The build, written out: load -> validate -> resolve references -> render pages and charts -> build site.
+"""The build, written out: load -> validate -> resolve references -> render pages and charts -> build site
+(with the PDF edition written into it before it replaces the previous site).
 
 Each stage is a module of its own. Problems are collected across the first three stages, so that one
 run reports every problem in the compendium; nothing is written unless there were none.
@@ -13,9 +14,10 @@ from pathlib import Path
 
 from compendium.charts import ChartStats, render_charts
 from compendium.diagnostics import Report
-from compendium.edition import current_edition
+from compendium.edition import Edition, current_edition
 from compendium.load import load_sources
 from compendium.model import Compendium
+from compendium.pdf import PDF_NAME, PdfError, PdfStats, read_cover, write_pdf
 from compendium.render import WriteStats, render_pages, write_pages
 from compendium.resolve import check_references, link
 from compendium.settings import read_settings
@@ -33,6 +35,8 @@ class BuildResult:
     charts: ChartStats | None = None
     site_ok: bool | None = None
     site_output: str = ""
+    pdf: PdfStats | None = None
+    pdf_problem: str = ""  # why the PDF edition could not be made (and so the site was not replaced)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -48,8 +52,23 @@ def check(root: Path) -> tuple[Report, Compendium | None]:
     return report, link(sources)
 
 
+def _write_pdf(compendium: Compendium, edition: Edition, target: Path, paper: str, result: BuildResult,
+               log: Callable[[str], None]) -> str:
+    """The PDF edition stage; returns its problem ('' for none), which is also kept in result."""
+    start = time.perf_counter()
+    try:
+        result.pdf = write_pdf(compendium, read_cover(compendium.root, edition), target, paper, log=log)
+    except PdfError as problem:
+        result.pdf_problem = str(problem)
+    result.timings["pdf"] = time.perf_counter() - start
+    return result.pdf_problem
+
+
 def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, make_site: bool = True,
+          pdf: bool = True, pdf_file: Path | None = None, paper: str = "a4",
           log: Callable[[str], None] = lambda _: None) -> BuildResult:
+    """The whole build. With make_site, the PDF edition (unless pdf is False) is written into the new site
+    before it replaces the old one; without it, the PDF is written to pdf_file when one is given."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     report, compendium = check(root)
@@ -66,15 +85,21 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
 
     start = time.perf_counter()
     newest = max((h.date for c in compendium.claims.values() for h in c.history), default="1970-01-01")
-    pages = render_pages(compendium, read_settings(root), current_edition(root, newest))
+    edition = current_edition(root, newest)
+    pages = render_pages(compendium, read_settings(root), edition)
     result.pages = write_pages(docs_dir, pages, frozenset(chart_files))
     timings["pages"] = time.perf_counter() - start
     log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
         f"{result.pages.removed} removed")
 
     if make_site:
+        def finish(staging: Path) -> str:
+            return _write_pdf(compendium, edition, staging / PDF_NAME, paper, result, log)
+
         start = time.perf_counter()
-        outcome = build_site(root, site_dir or root / "site")
-        timings["mkdocs"] = time.perf_counter() - start
+        outcome = build_site(root, site_dir or root / "site", finish=finish if pdf else None)
+        timings["mkdocs"] = time.perf_counter() - start - timings.get("pdf", 0.0)
         result.site_ok, result.site_output = outcome.ok, outcome.output
+    elif pdf_file is not None:
+        _write_pdf(compendium, edition, pdf_file, paper, result, log)
     return result

@@ -18,12 +18,14 @@ from markupsafe import Markup
 
 from compendium import changelog
 from compendium.bibliography import Reference, format_references
+from compendium.chartkinds.style import value_label
+from compendium.charts import plotted_points
 from compendium.cite import PageCiter
 from compendium.claimreview import claim_review
 from compendium.edition import Edition
 from compendium.export import export_files
 from compendium.fieldref import field_sections
-from compendium.model import Chart, Compendium
+from compendium.model import Compendium
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
 from compendium.text import escape_block, escape_inline, finalize
@@ -93,16 +95,9 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
         return Markup(f"[Certainty: {escape_inline(certainty.replace('-', ' '))}]({base}method.md#certainty)"
                       f"{{ .cx-certainty .cx-certainty--{certainty} }}")
 
-    def chart_figure(chart: Chart, base: str) -> Markup:
-        alt = escape_inline(chart.alt)
-        return Markup(
-            f"![{alt}]({base}{ASSETS}/charts/{chart.id}.svg){{ .cx-chart }}\n\n"
-            f"**{escape_inline(chart.title)}.** {escape_inline(chart.caption)} "
-            f"[Data (CSV)]({base}{ASSETS}/charts/{chart.id}.csv)")
-
     env.filters.update(
         block=lambda value, prefix="": escape_block(value, prefix),
-        cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_figure=chart_figure,
+        cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_value=value_label,
         rating_label=rating_label, number=format_number, preformatted=lambda v: Markup.escape(str(v)),
         figure_value=figure_value, linkify=_linkify,
         verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
@@ -119,6 +114,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     common: dict[str, Any] = {
         "claims": compendium.claims, "evidence": compendium.evidence, "charts": compendium.charts,
         "topics": compendium.topics, "backlinks": compendium.backlinks, "stances": STANCES,
+        "chart_points": {c.id: plotted_points(c, compendium) for c in compendium.charts.values()},
     }
     pages: dict[str, str | bytes] = {}
 
@@ -142,15 +138,14 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
         pages[f"topics/{topic.id}.md"] = render(
             "topic.md.j2", topic=topic, claim_ids=compendium.backlinks.claims_by_topic.get(topic.id, ()),
             evidence_ids=compendium.backlinks.evidence_by_topic.get(topic.id, ()))
-    page_titles = {f"claims/{c.id}": c.title for c in compendium.claims.values()}
-    page_titles.update({f"evidence/{e.id}": e.title for e in compendium.evidence.values()})
-    page_titles["timeline"] = "Timeline"
+    page_titles = _page_titles(compendium)
     pages["references.md"] = render("references.md.j2", references=compendium.references,
                                     formatted=format_references(compendium.references),
                                     page_titles=page_titles, style_name="Cite Them Right (Harvard)")
     if compendium.timeline:
         pages["timeline.md"] = render("timeline.md.j2", timeline=compendium.timeline)
     pages["fields.md"] = render("fields.md.j2", sections=field_sections())
+    pages["charts/index.md"] = render("charts_index.md.j2", page_titles=_page_titles(compendium))
     changes = changelog.changes(compendium)
     pages["changelog.md"] = render("changelog.md.j2", changes=changes)
     pages["feed.xml"] = changelog.atom_feed(changes, settings)
@@ -166,6 +161,13 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     for name in ("compendium.css",):
         pages[f"{ASSETS}/{name}"] = resources.files("compendium").joinpath(f"assets/{name}").read_text("utf-8")
     return pages
+
+
+def _page_titles(compendium: Compendium) -> dict[str, str]:
+    titles = {f"claims/{c.id}": c.title for c in compendium.claims.values()}
+    titles.update({f"evidence/{e.id}": e.title for e in compendium.evidence.values()})
+    titles["timeline"] = "Timeline"
+    return titles
 
 
 def _redirect_page(new_id: str, new_url: str) -> str:

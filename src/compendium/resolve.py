@@ -70,6 +70,9 @@ def check_references(sources: Sources) -> list[Diagnostic]:
                                              sources.evidence, "evidence/"))
     for document in sources.charts.values():
         problems.extend(_check_chart(document, sources))
+        # Evidence a chart plots is in use even when no claim lists it (a claimant's own figures, say).
+        for series in _list(document.data, "series"):
+            used_evidence.update(str(p.get("evidence")) for p in _list(series, "points") if isinstance(p, dict))
     if sources.timeline is not None and isinstance(sources.timeline.data, list):
         for i, event in enumerate(sources.timeline.data):
             for key, known, where in (("claims", sources.claims, "claims/"),
@@ -92,7 +95,8 @@ def check_references(sources: Sources) -> list[Diagnostic]:
                                              f"{folder}/"))
     for evidence_id, document in sources.evidence.items():
         if evidence_id not in used_evidence and claims_all_read:
-            problems.append(Diagnostic(document.display, 1, 1, f"evidence '{evidence_id}' is not used by any claim",
+            problems.append(Diagnostic(document.display, 1, 1,
+                                       f"evidence '{evidence_id}' is not used by any claim or chart",
                                        "list it under the evidence of the claims it bears on",
                                        severity="warning"))
     for key, reference in sources.references.items():

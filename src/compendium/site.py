@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,13 @@ class SiteResult:
     output: str
 
 
-def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml") -> SiteResult:
+def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",
+               finish: Callable[[Path], str] | None = None) -> SiteResult:
     """Run `mkdocs build --strict` into a temporary folder; on success, make it site_dir.
 
-    config_file, in root, is mkdocs.yml or a file that INHERITs it (mkdocs-offline.yml)."""
+    config_file, in root, is mkdocs.yml or a file that INHERITs it (mkdocs-offline.yml). finish, when
+    given, adds files to the built folder before the swap (the PDF edition) and returns a problem, or ''
+    for none: a problem, like a failed MkDocs build, leaves the previous site_dir as it was."""
     root, site_dir = root.resolve(), site_dir.resolve()
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
@@ -39,6 +43,14 @@ def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml") -> S
     if process.returncode != 0:
         shutil.rmtree(staging, ignore_errors=True)
         return SiteResult(False, output)
+    try:
+        problem = finish(staging) if finish else ""
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if problem:
+        shutil.rmtree(staging, ignore_errors=True)
+        return SiteResult(False, output + problem)
     previous = site_dir.with_name(site_dir.name + ".previous")
     shutil.rmtree(previous, ignore_errors=True)
     if site_dir.exists():

@@ -1,0 +1,26 @@
+"""Time series: each series a line through its points, placed on one shared axis of labels (periods) in
+the order they first appear, so series covering different periods line up, and a missing period is a
+gap. Percentages are drawn from zero, so that a small change does not look like a large one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from compendium.chartkinds.style import AXIS_UNITS, PALETTE, PlottedPoint, series_names, value_label
+
+
+def draw(axes: Any, unit: str, points: list[PlottedPoint]) -> None:
+    periods = list(dict.fromkeys(p.label for p in points))
+    for i, name in enumerate(series_names(points)):
+        series = [p for p in points if p.series == name]
+        xs = [periods.index(p.label) for p in series]
+        axes.plot(xs, [p.value for p in series], marker="o", color=PALETTE[i % len(PALETTE)], label=name)
+        for x, point in zip(xs, series, strict=True):
+            axes.annotate(value_label(point.value, unit), (x, point.value), textcoords="offset points",
+                          xytext=(0, 7), ha="center", fontsize=8)
+    axes.set_xticks(range(len(periods)), periods, rotation=30, ha="right")
+    axes.set_ylabel(AXIS_UNITS.get(unit, unit))
+    top = max(p.value for p in points) if points else 1
+    axes.set_ylim(0 if unit == "percent" or min(p.value for p in points) >= 0 else None, top * 1.15)
+    if len(series_names(points)) > 1:
+        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False)
