@@ -6,6 +6,7 @@ bytes; a working tree with uncommitted changes is marked as such.
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 class Edition:
     date: str  # YYYY-MM-DD
     commit: str  # short hash, with "+changes" when the working tree differs from it; "" outside git
+    epoch: int = 0  # the commit's time in seconds since 1970, for SOURCE_DATE_EPOCH; 0 when unknown
 
     @property
     def label(self) -> str:
@@ -31,10 +33,12 @@ def _git(root: Path, *args: str) -> str:
 
 def current_edition(root: Path, fallback_date: str) -> Edition:
     """The edition of root's data; fallback_date (the newest date in the data) outside a git checkout."""
+    fallback_epoch = int(datetime.datetime.fromisoformat(fallback_date).replace(tzinfo=datetime.UTC).timestamp())
     commit = _git(root, "rev-parse", "--short=10", "HEAD")
     if not commit:
-        return Edition(fallback_date, "")
+        return Edition(fallback_date, "", fallback_epoch)
     date = _git(root, "log", "-1", "--format=%cs") or fallback_date
+    epoch = int(_git(root, "log", "-1", "--format=%ct") or fallback_epoch)
     watched = ["claims", "evidence", "charts", "references.bib", "topics.yml", "timeline.yml"]
     dirty = _git(root, "status", "--porcelain", "--", *[w for w in watched if (root / w).exists()])
-    return Edition(date, f"{commit}+changes" if dirty else commit)
+    return Edition(date, f"{commit}+changes" if dirty else commit, epoch)

@@ -7,6 +7,7 @@ run reports every problem in the compendium; nothing is written unless there wer
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,6 +87,9 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     start = time.perf_counter()
     newest = max((h.date for c in compendium.claims.values() for h in c.history), default="1970-01-01")
     edition = current_edition(root, newest)
+    # Every tool that stamps a date (MkDocs' sitemap, its gzip, the PDF) takes it from the edition, so
+    # that building the same commit twice gives the same bytes.
+    os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
     pages = render_pages(compendium, read_settings(root), edition)
     result.pages = write_pages(docs_dir, pages, frozenset(chart_files))
     timings["pages"] = time.perf_counter() - start
