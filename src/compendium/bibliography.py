@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -108,8 +109,8 @@ def load_references(path: Path, display: str) -> tuple[dict[str, Reference], set
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         return {}, set(), [Diagnostic(display, line, 1, "the file is not valid UTF-8 text",
                                       "save the file with UTF-8 encoding")]
-    # Names are split before LaTeX is decoded, so that a braced {Corporate Author} stays one name.
-    stack = [mw.SeparateCoAuthors(), mw.SplitNameParts(), mw.LatexDecodingMiddleware()]
+    # Names are split before LaTeX is decoded (in to_csl), so that a braced {Corporate Author} stays one name.
+    stack = [mw.SeparateCoAuthors(), mw.SplitNameParts()]
     with _captured_bibtexparser_log() as log:
         library = parse_string(text, append_middleware=stack)
     unreadable: set[str] = set()
@@ -136,7 +137,7 @@ def load_references(path: Path, display: str) -> tuple[dict[str, Reference], set
     for entry in library.entries:
         csl, entry_problems = to_csl(entry, display)
         problems.extend(entry_problems)
-        extra = {name: str(entry.fields_dict[name].value) if name in entry.fields_dict else ""
+        extra = {name: _latex(str(entry.fields_dict[name].value)) if name in entry.fields_dict else ""
                  for name in ("unverified", "offline")}
         line = (entry.start_line or 0) + 1
         archive_url = " ".join(str(next((f.value for f in entry.fields if f.key.lower() == "archiveurl"), "")).split())
@@ -148,10 +149,22 @@ def load_references(path: Path, display: str) -> tuple[dict[str, Reference], set
     return references, unreadable - set(references), problems
 
 
+_LATEX_SPECIALS = re.compile(r"[\\{}$~%&]|--")
+
+
 def _latex(text: str) -> str:
+    """LaTeX in a field as plain text ({IAPT} -> IAPT, \\& -> &, -- -> en dash). Plain text, the usual case,
+    is returned as it is: the LaTeX parser is by far the slowest step of loading the file."""
+    if not _LATEX_SPECIALS.search(text):
+        return text
+    return str(_latex_parser().latex_to_text(text)).strip()
+
+
+@cache
+def _latex_parser() -> Any:
     from pylatexenc.latex2text import LatexNodes2Text
 
-    return str(LatexNodes2Text().latex_to_text(text)).strip()
+    return LatexNodes2Text()
 
 
 def _names(value: Any) -> list[dict[str, str]]:
@@ -181,7 +194,8 @@ def to_csl(entry: Entry, display: str) -> tuple[dict[str, Any], list[Diagnostic]
              "chapter": "chapter-number"}
     for bib, key in plain.items():
         if bib in fields and key not in csl:
-            csl[key] = " ".join(str(fields[bib]).split())
+            value = " ".join(str(fields[bib]).split())
+            csl[key] = value if key in ("URL", "DOI") else _latex(value)
     if "pages" in fields:
         csl["page"] = re.sub(r"-+", "-", str(fields["pages"]))
     if "DOI" in csl:

@@ -28,7 +28,12 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000  # Stops alias bombs ("billion laughs") long before memory runs out.
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
 _scalars = yaml.constructor.SafeConstructor()
+
+
+def _construct_other(constructor: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
+    return constructor.construct_object(node, deep=True)  # unknown tags: let PyYAML report them
 
 
 @dataclass(frozen=True)
@@ -91,9 +96,11 @@ class _Builder:
             return dict(self._mapping(node, path))
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag == _TIMESTAMP:
+        if node.tag == _TIMESTAMP or node.tag == _STR:
             return node.value
-        return _scalars.construct_object(node, deep=True)
+        # The constructor for the scalar's resolved tag, called directly: construct_object's bookkeeping
+        # (for recursive structures, which scalars are not) costs more than the conversion itself.
+        return _scalars.yaml_constructors.get(node.tag, _construct_other)(_scalars, node)
 
     def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> Iterator[tuple[str, Any]]:
         seen: dict[str, Position] = {}
