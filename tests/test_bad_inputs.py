@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from compendium.cli import main
 from compendium.pipeline import check
 
 from conftest import TESTS, copy_sample
@@ -35,13 +36,16 @@ def test_every_case_folder_has_expectations() -> None:
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_bad_input_gives_exactly_its_problems(case: str, tmp_path: Path) -> None:
-    report, compendium = check(_apply(case, tmp_path))
+    root = _apply(case, tmp_path)
+    report, compendium = check(root)
     found = [{"at": f"{d.path}:{d.line}:{d.column}", "severity": d.severity, "message": d.message, "hint": d.hint}
              for d in report.sorted()]
     assert found == EXPECTED[case]
     assert report.failed(strict=True)
     if report.errors:
         assert compendium is None
+    strict = [] if report.errors else ["--strict"]
+    assert main(["validate", "--root", str(root), *strict]) == 1
 
 
 def test_validate_command_exits_1_and_names_every_problem(tmp_path: Path) -> None:

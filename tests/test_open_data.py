@@ -108,4 +108,6 @@ def test_renamed_id_keeps_its_address(sample: Path) -> None:
     assert 'content="0; url=../most-participants-keep-walking/"' in moved
     assert '<link rel="canonical" href="https://example.org/sample/claims/most-participants-keep-walking/">' in moved
     sitemap = (sample / "site/sitemap.xml").read_text()
-    assert "https://example.org/sample/claims/most-participants-keep-walking/" in sitemap
+    for folder in ("claims", "evidence"):
+        for item in (sample / folder).glob("*.yml"):
+            assert f"<loc>https://example.org/sample/{folder}/{item.stem}/</loc>" in sitemap
