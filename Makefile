@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PAPER  ?= a4
 
-.PHONY: site test validate serve charts lint golden clean
+.PHONY: site offline pdf test validate serve charts lint golden clean check-links bench
 
 # The virtual environment, with pinned dependencies, made on first use and when the pins change.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -16,8 +17,14 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
-site: $(STAMP)        ## Validate, render charts and pages, and build the site into site/
-	$(BIN)/compendium build
+site: $(STAMP)        ## Validate, render charts and pages, and build the site into site/ (with the PDF)
+	$(BIN)/compendium build --paper $(PAPER)
+
+offline: $(STAMP)     ## The edition for reading from disk (file://), search included, as dist/compendium-offline.zip
+	$(BIN)/python -m compendium.offline --output dist/compendium-offline.zip --paper $(PAPER)
+
+pdf: $(STAMP)         ## The PDF edition alone, into site/compendium.pdf (make pdf PAPER=letter for US Letter)
+	$(BIN)/compendium pdf --paper $(PAPER)
 
 validate: $(STAMP)    ## Check every data file; every problem with file:line
 	$(BIN)/compendium validate
@@ -28,16 +35,22 @@ charts: $(STAMP)      ## Render charts (and pages) only
 serve: $(STAMP)       ## Preview on http://127.0.0.1:8000, rebuilding when a data file changes
 	$(BIN)/compendium serve
 
+check-links: site    ## Build the site, then check its internal links and anchors (LinkChecker)
+	$(BIN)/compendium check-links
+
 test: $(STAMP)        ## Run the tests
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)        ## ruff and mypy, as in pre-commit and CI
-	$(BIN)/ruff check src tests build_charts.py
+	$(BIN)/ruff check src tests bench build_charts.py
 	$(BIN)/mypy
+
+bench: $(STAMP)       ## Time the build (real record, synthetic N=100 and 1,000) into BENCHMARKS.md (~15 min)
+	$(BIN)/python bench/run.py
 
 golden: $(STAMP)      ## Regenerate the golden files of the rendered test pages
 	$(BIN)/python -m pytest tests/test_render.py --update-golden
 
 clean:
 	rm -rf site site.previous .cache docs/claims docs/evidence docs/topics docs/references.md docs/timeline.md \
-	  docs/assets/compendium docs/.generated
+	  docs/assets/compendium docs/.generated dist

@@ -34,3 +34,17 @@ def copy_sample(destination: Path) -> Path:
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     return copy_sample(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The record in this repository, built once for the whole run (site, search, data and PDF) by the
+    command a contributor runs, into a temporary folder."""
+    import subprocess
+    import sys
+
+    site = tmp_path_factory.mktemp("real") / "site"
+    run = subprocess.run([sys.executable, "-m", "compendium", "build", "--root", str(REPO), "--site-dir", str(site)],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-5000:]
+    return site

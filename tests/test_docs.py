@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 import pytest
-from conftest import REPO, SAMPLE
 
 from compendium.schemas import KINDS, schema
+
+from conftest import REPO, SAMPLE
 
 
 @pytest.mark.parametrize("method", [REPO / "docs" / "method.md", SAMPLE / "docs" / "method.md"])

@@ -5,26 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 import yaml
 from pypdf import PdfReader
 
 from compendium.pipeline import build
 
 from conftest import REPO, copy_sample
-
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("real") / "site"
-    run = subprocess.run([sys.executable, "-m", "compendium", "build", "--root", str(REPO), "--site-dir", str(site)],
-                         capture_output=True, text=True, check=False)
-    assert run.returncode == 0, run.stderr[-5000:]
-    return site
 
 
 def _ids(folder: str) -> list[str]:

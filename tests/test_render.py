@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, TESTS
 
 from compendium.edition import Edition
 from compendium.pipeline import check
 from compendium.render import render_pages, write_pages
 from compendium.settings import read_settings
+
+from conftest import SAMPLE, TESTS
 
 GOLDEN = TESTS / "golden"
 EDITION = Edition("2026-03-02", "0123456789")  # fixed, so golden files do not change with each commit

@@ -134,7 +134,7 @@ async def _fetch(client: httpx.AsyncClient, limits: _HostLimits, url: str,
         except httpx.TimeoutException:
             return LinkResult(url, UNREACHABLE, error=f"no answer within {settings.timeout:g} s",
                               redirects=tuple(hops)), None
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:  # the text of a .bib is untrusted
             return LinkResult(url, BROKEN, error=f"not a web address that can be fetched: {exc}"), None
         except httpx.HTTPError as exc:
             why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

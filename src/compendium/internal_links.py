@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,7 @@ timeout=60
 recursionlevel=1
 [filtering]
 checkextern=0
+internlinks={intern}
 [AnchorCheck]
 """
 _ANCHOR_WARNING = "Anchor `"  # LinkChecker's warning for a missing anchor starts so (messages kept in English).
@@ -165,7 +167,7 @@ def parse_linkchecker_xml(output: bytes, base_url: str, docs_dir: Path | None) -
     for item in root.iter("urldata"):
         link = item.findtext("url", "")
         parent = item.find("parent")
-        page_url = parent.text or "" if parent is not None else item.findtext("realurl", link)
+        page_url = (parent.text or "") if parent is not None else item.findtext("realurl", link)
         line = int(parent.get("line", "0")) if parent is not None else 0
         column = int(parent.get("column", "0")) if parent is not None else 0
         page = _page_of(page_url, base_url)
@@ -186,6 +188,8 @@ def parse_linkchecker_xml(output: bytes, base_url: str, docs_dir: Path | None) -
 
 def site_layout(root: Path) -> tuple[str, Path]:
     """The path the site is served under (from mkdocs.yml's site_url, e.g. /compendium/), and docs/."""
+    if not (root / "mkdocs.yml").is_file():
+        return "/", root / "docs"
     path = urlsplit(read_settings(root).site_url).path.strip("/")
     return (f"/{path}/" if path else "/"), root / "docs"
 
@@ -209,7 +213,10 @@ def check_site(site_dir: Path, docs_dir: Path | None = None, prefix: str = "/") 
         folder = Path(name)
         # LinkChecker reads its configuration before it drops to `nobody`, so a private folder is fine;
         # its input and outputs are files this process opens for it.
-        (folder / "linkcheckerrc").write_text(_CONFIG, "utf-8")
+        # Every URL of the local server is the site's: left to itself, LinkChecker would count as internal
+        # only what lies under each start page's own folder.
+        intern = "^" + re.escape(base_url.removesuffix(prefix) + "/")
+        (folder / "linkcheckerrc").write_text(_CONFIG.format(intern=intern), "utf-8")
         runs = []
         for i in range(workers):
             (folder / f"start-{i}").write_text("\n".join(base_url + page.removesuffix("index.html")

@@ -44,7 +44,7 @@ def check_internal(root: Path, site_dir: Path) -> CheckOutcome:
 
 def check_external(root: Path, settings: CheckSettings, cache_path: Path, cache_hours: float) -> CheckOutcome:
     """Every external URL, checked unless the cache holds a result younger than cache_hours."""
-    _, docs_dir = site_layout(root) if (root / "mkdocs.yml").is_file() else ("/", root / "docs")
+    _, docs_dir = site_layout(root)
     links, problems = collect_links(root, docs_dir)
     urls = list(dict.fromkeys([link.url for link in links] + [link.archive for link in links if link.archive]))
     now, lifetime = time.time(), cache_hours * 3600

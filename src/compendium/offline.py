@@ -4,14 +4,16 @@ Readers open index.html from an unpacked folder or a USB stick. The build is the
 mkdocs-offline.yml, which INHERITs mkdocs.yml and adds Material's offline plugin (links to index.html
 files, the search index as a script) and the iframe-worker shim that lets search's worker start from
 file://. The shim is the site's own copy, so the edition makes no request to any other origin.
+The PDF edition goes in too, as in the site: every page's footer links to it.
 
-    python -m compendium.offline [--root DIR] [--output dist/compendium-offline.zip]
+    python -m compendium.offline [--root DIR] [--output dist/compendium-offline.zip] [--paper a4|letter]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import zipfile
@@ -22,6 +24,7 @@ from typing import Any
 import yaml
 
 from compendium.diagnostics import Diagnostic, Report
+from compendium.pdf import PDF_NAME
 from compendium.pipeline import build
 from compendium.site import build_site
 
@@ -39,7 +42,7 @@ _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 @dataclass(frozen=True)
 class OfflineResult:
     report: Report
-    site_output: str = ""
+    problem: str = ""  # why the PDF edition or the MkDocs build failed ('' for neither)
     zip_file: Path | None = None  # None when nothing was written
 
 
@@ -88,22 +91,31 @@ def write_zip(site_dir: Path, output: Path, folder: str) -> None:
     os.replace(partial, output)
 
 
-def build_offline(root: Path, output: Path) -> OfflineResult:
-    """Validate and render as `compendium build` does, build with mkdocs-offline.yml, and zip the site."""
+def build_offline(root: Path, output: Path, paper: str = "a4") -> OfflineResult:
+    """Validate, render and write the PDF as `compendium build` does, build the site with
+    mkdocs-offline.yml, and zip it with the PDF."""
     report = Report()
     report.extend(check_config(root))
     if report.errors:
         return OfflineResult(report)
-    result = build(root, make_site=False)
-    report.extend(result.report.diagnostics)
-    if result.compendium is None or report.errors:
-        return OfflineResult(report)
     with tempfile.TemporaryDirectory(prefix="compendium-offline-") as staging:
-        site = build_site(root, Path(staging) / "site", CONFIG)
+        pdf = Path(staging) / PDF_NAME
+        result = build(root, make_site=False, pdf_file=pdf, paper=paper)
+        report.extend(result.report.diagnostics)
+        if result.compendium is None or report.errors:
+            return OfflineResult(report)
+        if result.pdf_problem:
+            return OfflineResult(report, result.pdf_problem)
+
+        def add_pdf(built: Path) -> str:
+            shutil.move(pdf, built / PDF_NAME)
+            return ""
+
+        site = build_site(root, Path(staging) / "site", CONFIG, finish=add_pdf)
         if not site.ok:
             return OfflineResult(report, site.output)
         write_zip(Path(staging) / "site", output, output.stem)
-    return OfflineResult(report, site.output, output)
+    return OfflineResult(report, "", output)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,14 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path("."), help="the compendium's folder (default: .)")
     parser.add_argument("--output", type=Path, default=None,
                         help=f"the zip to write (default: ROOT/{DEFAULT_OUTPUT})")
+    parser.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size of the PDF edition")
     args = parser.parse_args(argv)
     output = (args.output or args.root / DEFAULT_OUTPUT).resolve()
-    result = build_offline(args.root, output)
+    result = build_offline(args.root, output, args.paper)
     for diagnostic in result.report.sorted():
         print(diagnostic.format_text(), file=sys.stderr)
     if result.zip_file is None:
-        if result.site_output:
-            print(result.site_output, file=sys.stderr)
+        if result.problem:
+            print(result.problem, file=sys.stderr)
         print("offline edition not written: fix the problems above", file=sys.stderr)
         return 1
     print(f"offline edition: {result.zip_file} (unpack it and open {output.stem}/index.html)")

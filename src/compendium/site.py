@@ -32,6 +32,7 @@ def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",
     given, adds files to the built folder before the swap (the PDF edition) and returns a problem, or ''
     for none: a problem, like a failed MkDocs build, leaves the previous site_dir as it was."""
     root, site_dir = root.resolve(), site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
                "--config-file", str(root / config_file), "--site-dir", str(staging)]

@@ -1,0 +1,645 @@
+#!/usr/bin/env python3
+"""`make bench`: how long the build takes, stage by stage, on the real record and on synthetic ones.
+
+For each compendium (the real record, and `compendium synth` ones of N = 100 and N = 1,000 claims) and
+each of several runs:
+
+1. cold: a fresh copy with nothing generated and no cache, built as `compendium build` builds it;
+2. no-op: the same folder built again with nothing changed (charts from the cache, no page rewritten);
+3. plain MkDocs: `mkdocs build --strict` of the very pages the build generated, in the same run: the
+   floor every build stands on, and the denominator of the headline ratio.
+
+Each build runs in a child process of its own (a fresh interpreter, as `make site` is), which reports the
+pipeline's own stage timings; the whole wall time and the peak memory of the process tree (sampled
+from /proc; the build, its chart-drawing processes and MkDocs) are measured from here. Every figure is
+the median of the runs. The PDF edition is timed on the real record only (a synthetic one of 1,000
+claims would take far longer than the rest of the benchmark). Then the N = 1,000 build's own steps are
+profiled with cProfile, for the hot spots.
+
+Results are printed and written to BENCHMARKS.md, with the machine described and each target of
+issue 11 marked met or not, by how much. Hand-written notes between the NOTES markers in
+BENCHMARKS.md are kept from one run to the next.
+
+    python bench/run.py [--runs 3] [--sizes 100,1000] [--pdf-runs 1] [--no-real] [--no-profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+OUTPUT = REPO / "BENCHMARKS.md"
+NOTES_BEGIN, NOTES_END = "<!-- NOTES: kept by bench/run.py -->", "<!-- END NOTES -->"
+
+# Left out of a copy of the repository: tooling, caches and build output. src/ is linked, not copied.
+NOT_COPIED = {".git", ".venv", ".cache", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "site",
+              "site.previous", "tests", "bench", "src", "__pycache__", "BENCHMARKS.md"}
+# Generated under docs/ (see .gitignore); left out of a cold copy.
+GENERATED_DOCS = {"claims", "evidence", "topics", "references.md", "timeline.md", "changelog.md", "data.md", "data",
+                  "feed.xml", "fields.md", ".generated", "assets/compendium"}
+
+# Issue 11's targets.
+OVERHEAD_TARGET = 0.10  # the generator's steps, with charts cached, over the plain MkDocs build
+CHART_TARGET_S = 0.100  # cold, per chart, median
+VALIDATE_REAL_S, VALIDATE_1000_S = 0.3, 2.0
+SITE_1000_S, MEMORY_1000_BYTES = 60.0, 1 << 30
+PDF_REAL_S = 20.0
+CLAIM_PAGE_BYTES = 40_000
+
+
+# ---------------------------------------------------------------------------------------------------
+# In the child process: one build, reported as one line of JSON.
+
+def child_build(root: Path, site_dir: Path, pdf: bool) -> None:
+    import resource
+
+    from compendium.pipeline import build
+
+    start = time.perf_counter()
+    result = build(root, site_dir=site_dir, pdf=pdf)
+    wall = time.perf_counter() - start
+    errors = [d.format_text() for d in result.report.errors]
+    report = {
+        "ok": bool(result.compendium is not None and not errors and result.site_ok and not result.pdf_problem),
+        "problem": "\n".join(errors[:10]) or result.pdf_problem
+        or ("" if result.site_ok else result.site_output[-3000:]),
+        "timings": result.timings, "in_process_s": wall,
+        "charts_rendered": result.charts.rendered if result.charts else None,
+        "charts_cached": result.charts.cached if result.charts else None,
+        "pages_written": result.pages.written if result.pages else None,
+        "pages_unchanged": result.pages.unchanged if result.pages else None,
+        "matplotlib_imported": "matplotlib" in sys.modules,
+        "maxrss_self_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "maxrss_children_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }
+    print("BENCH-RESULT " + json.dumps(report))
+
+
+def child_profile(root: Path, out: Path) -> None:
+    """Profile the build's own steps (no MkDocs, no PDF) on an already built folder: the no-op build."""
+    from compendium.pipeline import build
+
+    profile = cProfile.Profile()
+    profile.enable()
+    build(root, make_site=False)
+    profile.disable()
+    profile.dump_stats(str(out))
+
+
+# ---------------------------------------------------------------------------------------------------
+# In the parent: running children, measuring wall time and memory.
+
+@dataclass
+class Run:
+    wall: float
+    peak_bytes: int
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])  # after the command name, which may hold spaces
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes (shared pages counted in each)."""
+    children, total, todo = _children_map(), 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        current = todo.pop()
+        with suppress(OSError, IndexError, ValueError):  # the process ended meanwhile
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
+        todo.extend(children.get(current, []))
+    return total
+
+
+def run_measured(command: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], float, int]:
+    """Run command; its wall time and the peak resident memory of its process tree (sampled every 50 ms)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+    peak = 0
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    sampling = Path("/proc").is_dir()
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if sampling:
+        sampler.start()
+    stdout, stderr = process.communicate()
+    wall = time.perf_counter() - start
+    stop.set()
+    if sampling:
+        sampler.join()
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr), wall, peak
+
+
+class BenchError(Exception):
+    pass
+
+
+def measured_build(root: Path, pdf: bool = False) -> Run:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child-build", str(root), str(root / "site")]
+    if pdf:
+        command.append("--pdf")
+    done, wall, peak = run_measured(command, root)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH-RESULT ")]
+    if done.returncode != 0 or not lines:
+        raise BenchError(f"the build of {root} crashed:\n{done.stderr[-3000:]}")
+    report = json.loads(lines[-1].removeprefix("BENCH-RESULT "))
+    if not report["ok"]:
+        raise BenchError(f"the build of {root} failed:\n{report['problem']}")
+    if not peak:  # No /proc: the larger of the build process and its largest child, a lower bound.
+        peak = 1024 * max(report["maxrss_self_kib"], report["maxrss_children_kib"])
+    return Run(wall, peak, report)
+
+
+def measured_mkdocs(root: Path, site_dir: Path) -> Run:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--config-file",
+               str(root / "mkdocs.yml"), "--site-dir", str(site_dir)]
+    done, wall, peak = run_measured(command, root)
+    if done.returncode != 0:
+        raise BenchError(f"plain mkdocs build of {root} failed:\n{done.stderr[-3000:]}")
+    shutil.rmtree(site_dir, ignore_errors=True)
+    return Run(wall, peak)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Compendia to build.
+
+def copy_real_record(destination: Path) -> Path:
+    """The repository with nothing generated (its data, hand-written pages and the files they include);
+    src/ linked, so that the theme and everything mkdocs.yml names resolve as in the repository."""
+    docs = REPO / "docs"
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        here = Path(folder)
+        if here == REPO:
+            return {n for n in names if n in NOT_COPIED or n.startswith(".site-")}
+        left_out = {n for n in names if n == "__pycache__"}
+        if here.is_relative_to(docs):
+            left_out |= {n for n in names if (here.relative_to(docs) / n).as_posix() in GENERATED_DOCS}
+        return left_out
+
+    shutil.copytree(REPO, destination, ignore=ignore, symlinks=True)
+    (destination / "src").symlink_to(REPO / "src")
+    return destination
+
+
+def synthesize(destination: Path, claims: int) -> Path:
+    done = subprocess.run([sys.executable, "-m", "compendium", "synth", "--claims", str(claims), "--out",
+                           str(destination)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BenchError(f"compendium synth --claims {claims} failed:\n{done.stderr}")
+    return destination
+
+
+def fresh_copy(source: Path, destination: Path) -> Path:
+    shutil.copytree(source, destination, symlinks=True)
+    return destination
+
+
+# ---------------------------------------------------------------------------------------------------
+# One compendium, several runs.
+
+@dataclass
+class Scenario:
+    name: str
+    claims: int = 0
+    charts: int = 0
+    pages: int = 0
+    cold: list[Run] = field(default_factory=list)
+    noop: list[Run] = field(default_factory=list)
+    plain: list[Run] = field(default_factory=list)
+    pdf: list[Run] = field(default_factory=list)
+    claim_page_sizes: list[int] = field(default_factory=list)
+    problem: str = ""
+
+    def median(self, runs: str, value: Callable[[Run], float | None]) -> float | None:
+        values = [v for v in (value(r) for r in getattr(self, runs)) if v is not None]
+        return statistics.median(values) if values else None
+
+    def stage(self, runs: str, name: str) -> float | None:
+        return self.median(runs, lambda r: r.report.get("timings", {}).get(name))
+
+
+def bench_scenario(name: str, source: Path, work: Path, runs: int, log: Callable[[str], None],
+                   deadline: float = float("inf"), profile_to: Path | None = None) -> Scenario:
+    """runs cold, no-op and plain builds of source; after the first, a run that would end after deadline
+    (judged by the last one) is left out, so that a slow or busy machine still finishes in time. With
+    profile_to, the first run's folder is also profiled (see profile_steps)."""
+    scenario = Scenario(name, claims=len(list((source / "claims").glob("*.y*ml"))),
+                        charts=len(list((source / "charts").glob("*.y*ml"))))
+    try:
+        last = 0.0
+        for i in range(runs):
+            if i and time.perf_counter() + last > deadline:
+                log(f"  {name}: {i} run(s) only, to stay within the time budget (--budget-minutes)")
+                break
+            began = time.perf_counter()
+            root = fresh_copy(source, work / f"{name}-{i}")
+            scenario.cold.append(cold := measured_build(root))
+            scenario.noop.append(noop := measured_build(root))
+            scenario.plain.append(plain := measured_mkdocs(root, work / f"{name}-{i}-plain"))
+            log(f"  {name} run {i + 1}/{runs}: cold {cold.wall:.1f} s, no-op {noop.wall:.1f} s, "
+                f"plain mkdocs {plain.wall:.1f} s")
+            last = time.perf_counter() - began
+            if i == 0:
+                pages = (root / "site/claims").glob("*/index.html")
+                scenario.claim_page_sizes = sorted(p.stat().st_size for p in pages)
+                scenario.pages = sum(1 for _ in (root / "site").rglob("index.html"))
+                if profile_to is not None:
+                    log(f"  {name}: profiling the build's own steps")
+                    profile_steps(root, profile_to)
+            shutil.rmtree(root)
+    except BenchError as problem:
+        scenario.problem = str(problem)
+        log(f"  {name}: {problem}")
+    return scenario
+
+
+def bench_pdf(scenario: Scenario, source: Path, work: Path, runs: int, log: Callable[[str], None]) -> None:
+    """The build with its PDF edition, charts already cached (the PDF stage does not depend on it)."""
+    try:
+        root = fresh_copy(source, work / f"{scenario.name}-pdf")
+        measured_build(root)  # charts and pages, so that the runs below differ only by the PDF
+        for i in range(runs):
+            scenario.pdf.append(run := measured_build(root, pdf=True))
+            seconds = run.report["timings"].get("pdf", 0)
+            log(f"  {scenario.name} with PDF, run {i + 1}/{runs}: PDF stage {seconds:.1f} s")
+        shutil.rmtree(root)
+    except BenchError as problem:
+        scenario.problem = scenario.problem or str(problem)
+        log(f"  {scenario.name} PDF: {problem}")
+
+
+def profile_steps(root: Path, stats_file: Path) -> None:
+    """cProfile of the generator's own steps on a built folder (a no-op build in a fresh process, without
+    MkDocs or the PDF), into stats_file."""
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child-profile", str(root),
+                           str(stats_file)], capture_output=True, text=True, check=False, cwd=root)
+    if done.returncode != 0:
+        raise BenchError(f"profiling failed:\n{done.stderr[-3000:]}")
+
+
+def hot_spots(stats_file: Path, top: int = 14) -> list[tuple[str, float, float, int]]:
+    """The functions with the most time of their own: name, cumulative time, own time, calls."""
+    stats = pstats.Stats(str(stats_file), stream=io.StringIO())
+    rows = []
+    for (filename, line, function), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
+        where = filename.split("site-packages/")[-1].split("/src/")[-1]
+        rows.append((f"{where}:{line} {function}", cumulative, own, calls))
+    return sorted(rows, key=lambda r: -r[2])[:top]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The machine, and the report.
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    versions = ", ".join(f"{p} {_version(p)}" for p in ("mkdocs", "mkdocs-material", "matplotlib", "weasyprint"))
+    return {"CPU": cpu, "Cores available": str(cores), "RAM": ram,
+            "Python": f"{platform.python_version()} ({platform.python_implementation()})",
+            "OS": f"{platform.system()} {platform.release()}", "Packages": versions}
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _s(value: float | None, digits: int = 2) -> str:
+    return "–" if value is None else f"{value:.{digits}f} s"
+
+
+def _mib(value: float | None) -> str:
+    return "–" if value is None else f"{value / 2 ** 20:,.0f} MiB"
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _verdict(met: bool | None, how: str) -> str:
+    return f"{'**met**' if met else '**not met**' if met is not None else 'not measured'}: {how}"
+
+
+STAGES = (("load+validate+resolve", "Load + validate + resolve"), ("charts", "Charts"), ("pages", "Render pages"),
+          ("mkdocs", "MkDocs build (in the pipeline)"))
+
+
+def report(scenarios: list[Scenario], info: dict[str, str], runs: int, load: tuple[str, str],
+           hot: list[tuple[str, float, float, int]], hot_name: str, notes: str, elapsed: float) -> str:
+    ok = [s for s in scenarios if s.cold]
+    out = ["# Benchmarks", "",
+           "Written by `make bench` (`bench/run.py`); see issue 11 for the targets. Every figure is the median "
+           f"of {runs} runs unless noted. Times are wall-clock seconds.", "",
+           "## Machine", "", "| | |", "|---|---|"]
+    out += [f"| {k} | {v} |" for k, v in info.items()]
+    out += [f"| Load average (1 min) | {load[0]} at the start, {load[1]} at the end |",
+            f"| Benchmark run | {time.strftime('%Y-%m-%d %H:%M')}, {elapsed / 60:.1f} min in all |", "",
+            "The load average is given because other work on the machine slows every figure below: compare "
+            "figures from runs made under similar load.", ""]
+    out += ["## Headline: the whole build against a plain `mkdocs build` of the same pages", "",
+            "| Compendium | Claims | Charts | HTML pages | Whole build, cold | Whole build, no change | "
+            "Plain `mkdocs build` | Cold / plain | No change / plain | Runs |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in ok:
+        cold, noop, plain = s.median("cold", lambda r: r.wall), s.median("noop", lambda r: r.wall), \
+            s.median("plain", lambda r: r.wall)
+        out.append(f"| {s.name} | {s.claims:,} | {s.charts:,} | {s.pages:,} | {_s(cold, 1)} | {_s(noop, 1)} | "
+                   f"{_s(plain, 1)} | {_fmt_ratio(_ratio(cold, plain))} | {_fmt_ratio(_ratio(noop, plain))} | "
+                   f"{len(s.cold)} |")
+    out += ["", "A whole build is the `compendium build` process from start to end (interpreter start, imports, "
+            "every stage, MkDocs as a child process), without the PDF edition (timed separately below). "
+            "Plain `mkdocs build` is `mkdocs build --strict --clean` of the pages that build generated, "
+            "run just after it.", ""]
+    out += ["## Per stage", "", "| Compendium | Run | " + " | ".join(t for _, t in STAGES) +
+            " | Whole build | Peak memory (process tree) |", "|---|---|" + "---:|" * (len(STAGES) + 2)]
+    for s in ok:
+        for runs_name, label in (("cold", "cold"), ("noop", "no change")):
+            cells = [_s(s.stage(runs_name, key)) for key, _ in STAGES]
+            out.append(f"| {s.name} | {label} | " + " | ".join(cells) +
+                       f" | {_s(s.median(runs_name, lambda r: r.wall))} | "
+                       f"{_mib(s.median(runs_name, lambda r: r.peak_bytes))} |")
+        out.append(f"| {s.name} | plain `mkdocs build` | " + " | ".join("" for _ in STAGES[:-1]) +
+                   f" | {_s(s.median('plain', lambda r: r.wall))} | {_s(s.median('plain', lambda r: r.wall))} | "
+                   f"{_mib(s.median('plain', lambda r: r.peak_bytes))} |")
+    out += ["", "Peak memory is the largest sum, sampled every 0.1 s, of the resident memory of the build "
+            "process and all its children (chart-drawing processes, MkDocs); pages shared between processes "
+            "are counted in each, so it is an upper bound.", ""]
+    for s in ok:
+        if s.noop:
+            out.append(f"- {s.name}, no change: {_count(s.noop, 'charts_rendered')} charts rendered, "
+                       f"{_count(s.noop, 'pages_written')} pages rewritten, matplotlib imported in "
+                       f"{sum(bool(r.report.get('matplotlib_imported')) for r in s.noop)} of {len(s.noop)} runs.")
+    pdf_runs = [s for s in scenarios if s.pdf]
+    if pdf_runs:
+        out += ["", "## PDF edition", "", "| Compendium | PDF stage | Whole build with PDF (charts cached) | "
+                "Peak memory | Runs |", "|---|---:|---:|---:|---:|"]
+        for s in pdf_runs:
+            out.append(f"| {s.name} | {_s(s.stage('pdf', 'pdf'), 1)} | {_s(s.median('pdf', lambda r: r.wall), 1)} | "
+                       f"{_mib(s.median('pdf', lambda r: r.peak_bytes))} | {len(s.pdf)} |")
+    out += ["", "## Other measures", "", "| Compendium | Validation (load + validate + resolve) | "
+            "Cold charts: per chart | Claim page HTML: median | Claim page HTML: max |", "|---|---:|---:|---:|---:|"]
+    for s in ok:
+        out.append(f"| {s.name} | {_s(_validation(s), 3)} | {_per_chart_ms(s)} | "
+                   f"{_bytes(statistics.median(s.claim_page_sizes) if s.claim_page_sizes else None)} | "
+                   f"{_bytes(max(s.claim_page_sizes) if s.claim_page_sizes else None)} |")
+    out += ["", "Validation is the load + validate + resolve stage of every build (cold and no change; each in a "
+            "fresh process, as `compendium validate` runs it). Per chart is the cold charts stage divided by "
+            "the charts drawn, matplotlib's import included. Claim page HTML is `site/claims/*/index.html`, "
+            "shared assets (CSS, JavaScript, fonts, charts) excluded.", ""]
+    out += ["## Targets (issue 11)", "", *targets(scenarios), ""]
+    if hot:
+        out += [f"## Where the time goes: profile of {hot_name}", "",
+                "cProfile of the build's own steps (load, validate, resolve, charts from the cache, render and "
+                "write pages; no MkDocs) in a fresh process, the functions with the most time of their own:", "",
+                "| Function | Own time | Cumulative | Calls |", "|---|---:|---:|---:|"]
+        out += [f"| `{name}` | {own:.2f} s | {cum:.2f} s | {calls:,} |" for name, cum, own, calls in hot]
+        out.append("")
+    failed = [s for s in scenarios if s.problem]
+    if failed:
+        out += ["## Problems", ""]
+        out += [f"- {s.name}: could not be measured in full:\n\n```\n{s.problem.strip()[:2000]}\n```" for s in failed]
+        out.append("")
+    out += [NOTES_BEGIN, notes.strip() or "(No notes yet.)", NOTES_END, ""]
+    return "\n".join(out)
+
+
+def _fmt_ratio(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def _count(runs: list[Run], key: str) -> str:
+    values = {r.report.get(key) for r in runs}
+    return str(values.pop()) if len(values) == 1 else "/".join(str(v) for v in sorted(values, key=str))
+
+
+def _validation(s: Scenario) -> float | None:
+    values = [r.report["timings"].get("load+validate+resolve") for r in [*s.cold, *s.noop]]
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def _per_chart(s: Scenario) -> float | None:
+    values = [r.report["timings"]["charts"] / r.report["charts_rendered"] for r in s.cold
+              if r.report.get("charts_rendered")]
+    return statistics.median(values) if values else None
+
+
+def _per_chart_ms(s: Scenario) -> str:
+    value = _per_chart(s)
+    return "–" if value is None else f"{value * 1000:.0f} ms ({s.charts} charts)"
+
+
+def _bytes(value: float | None) -> str:
+    return "–" if value is None else f"{value / 1000:,.1f} KB"
+
+
+def _by(value: float | None, target: float, unit: Callable[[float], str]) -> tuple[bool | None, str]:
+    if value is None:
+        return None, "not measured"
+    if value <= target:
+        return True, f"{unit(value)} against at most {unit(target)} ({(1 - value / target) * 100:.0f}% under)"
+    return False, f"{unit(value)} against at most {unit(target)} ({value / target:.1f}× the target, " \
+                  f"{unit(value - target)} over)"
+
+
+def targets(scenarios: list[Scenario]) -> list[str]:
+    by_name = {s.name: s for s in scenarios}
+    lines = []
+    for s in scenarios:
+        if not s.name.startswith("synthetic") or not s.noop:
+            continue
+        noop, plain = s.median("noop", lambda r: r.wall), s.median("plain", lambda r: r.wall)
+        steps = s.median("noop", lambda r: sum(r.report["timings"].get(k, 0) for k in
+                                               ("load+validate+resolve", "charts", "pages")))
+        added = _ratio(noop - plain, plain) if noop is not None and plain else None
+        met, how = _by(added, OVERHEAD_TARGET, lambda v: f"{v * 100:.0f}%")
+        lines.append(f"- {s.name}: the generator's steps, charts cached, add at most 10% to plain MkDocs — "
+                     + _verdict(met, how + f"; the whole no-change build takes {_s(noop, 1)} against "
+                                f"{_s(plain, 1)} (the steps alone, as timed inside the build: {_s(steps, 1)}, "
+                                f"{_fmt_pct(_ratio(steps, plain))} of plain MkDocs)"))
+    noops = [r for s in scenarios for r in s.noop]
+    if noops:
+        clean = all(r.report.get("charts_rendered") == 0 and r.report.get("pages_written") == 0
+                    and not r.report.get("matplotlib_imported") for r in noops)
+        lines.append("- a no-op build renders 0 charts, rewrites 0 pages and does not import matplotlib — "
+                     + _verdict(clean, f"in all {len(noops)} no-change builds" if clean else
+                                "see the per-stage notes above for the counts"))
+    chart_source = next((s for s in sorted(scenarios, key=lambda s: -s.charts) if _per_chart(s) is not None), None)
+    if chart_source:
+        met, how = _by(_per_chart(chart_source), CHART_TARGET_S, lambda v: f"{v * 1000:.0f} ms")
+        lines.append(f"- cold chart rendering at most 100 ms per chart ({chart_source.name}, "
+                     f"{chart_source.charts} charts, over {_cores()} cores) — " + _verdict(met, how))
+    for name, target in (("real record", VALIDATE_REAL_S), ("synthetic N=1000", VALIDATE_1000_S)):
+        if name in by_name:
+            met, how = _by(_validation(by_name[name]), target, lambda v: f"{v:.2f} s")
+            lines.append(f"- validation of the {name} under {target} s — " + _verdict(met, how))
+    if (big := by_name.get("synthetic N=1000")) and big.cold:
+        met, how = _by(big.median("cold", lambda r: r.wall), SITE_1000_S, lambda v: f"{v:.1f} s")
+        lines.append("- N = 1,000: the whole site (cold, without the PDF) in under 60 s — " + _verdict(met, how))
+        met, how = _by(big.median("cold", lambda r: r.peak_bytes), MEMORY_1000_BYTES,
+                       lambda v: f"{v / 2 ** 20:,.0f} MiB")
+        lines.append("- N = 1,000: peak memory under 1 GiB — " + _verdict(met, how))
+    if (real := by_name.get("real record")) is not None:
+        met, how = _by(real.stage("pdf", "pdf"), PDF_REAL_S, lambda v: f"{v:.1f} s")
+        lines.append("- the PDF of the real record in under 20 s — " + _verdict(met, how))
+    sizes = [(max(s.claim_page_sizes), s.name) for s in scenarios if s.claim_page_sizes]
+    if sizes:
+        largest, where = max(sizes)
+        met, how = _by(largest, CLAIM_PAGE_BYTES, lambda v: f"{v / 1000:.1f} KB")
+        lines.append(f"- a claim page's HTML at most 40 KB (largest: {where}) — " + _verdict(met, how))
+    return lines
+
+
+def _fmt_pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
+
+
+def _kept_notes(path: Path) -> str:
+    if not path.exists():
+        return ""
+    text = path.read_text("utf-8")
+    if NOTES_BEGIN in text and NOTES_END in text:
+        return text.split(NOTES_BEGIN, 1)[1].split(NOTES_END, 1)[0]
+    return ""
+
+
+@contextmanager
+def workspace(keep: bool) -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="compendium-bench-"))
+    try:
+        yield path
+    finally:
+        if not keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="runs per compendium (median reported; default 3)")
+    parser.add_argument("--sizes", default="100,1000", help="synthetic sizes, in claims (default: 100,1000)")
+    parser.add_argument("--pdf-runs", type=int, default=1,
+                        help="builds with the PDF edition of the real record (default 1: it is slow; 0: none)")
+    parser.add_argument("--no-real", action="store_true", help="leave out the real record")
+    parser.add_argument("--no-profile", action="store_true", help="do not profile the largest synthetic build")
+    parser.add_argument("--output", type=Path, default=OUTPUT,
+                        help="where to write the report (default: BENCHMARKS.md)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder of builds")
+    parser.add_argument("--budget-minutes", type=float, default=14.0,
+                        help="leave out further runs of a compendium (after its first) that would end later "
+                             "than this (default 14; the report says how many runs each median is of)")
+    parser.add_argument("--child-build", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-profile", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--pdf", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child_build:
+        child_build(args.child_build[0], args.child_build[1], pdf=args.pdf)
+        return 0
+    if args.child_profile:
+        child_profile(*args.child_profile)
+        return 0
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    started, load_start = time.perf_counter(), _load()
+    deadline = started + 60 * args.budget_minutes
+    sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
+    scenarios: list[Scenario] = []
+    hot: list[tuple[str, float, float, int]] = []
+    hot_name = ""
+    with workspace(args.keep) as work:
+        log(f"bench: working in {work}")
+        if not args.no_real:
+            log("bench: the real record")
+            source = copy_real_record(work / "real-source")
+            scenarios.append(real := bench_scenario("real record", source, work, args.runs, log, deadline))
+            if args.pdf_runs > 0 and not real.problem:
+                bench_pdf(real, source, work, args.pdf_runs, log)
+        for n in sizes:
+            log(f"bench: synthetic, N = {n}")
+            source = synthesize(work / f"synthetic-{n}-source", n)
+            profile = work / "profile.pstats" if n == max(sizes) and not args.no_profile else None
+            scenarios.append(bench_scenario(f"synthetic N={n}", source, work, args.runs, log, deadline, profile))
+            if profile is not None and profile.exists():
+                hot, hot_name = hot_spots(profile), f"synthetic N={n}, no change"
+    text = report(scenarios, machine(), args.runs, (load_start, _load()), hot, hot_name, _kept_notes(args.output),
+                  time.perf_counter() - started)
+    args.output.write_text(text, "utf-8")
+    print(text)
+    log(f"bench: written to {args.output}")
+    return 1 if any(s.problem for s in scenarios) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

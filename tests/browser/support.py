@@ -1,0 +1,111 @@
+"""What the browser tests share: the pages to visit, the served site, and a log of what a page did."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import yaml
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from conftest import REPO, TESTS
+
+CHROMIUM = Path(os.environ.get("COMPENDIUM_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = TESTS / "artifacts"  # Screenshots, git-ignored.
+PHONE = {"width": 375, "height": 812}
+
+# One page of each kind, in the sample compendium.
+PAGE_KINDS = {
+    "home": "", "claims index": "claims/", "claim": "claims/most-participants-keep-walking/",
+    "evidence index": "evidence/", "evidence": "evidence/smith-2021-retention/", "topics index": "topics/",
+    "topic": "topics/uptake/", "timeline": "timeline/", "references": "references/", "method": "method/",
+}
+PALETTES = {"light": "default", "dark": "slate"}  # Reader's colour scheme -> Material's palette scheme.
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path  # the compendium it was built from
+    path: Path  # the built site
+    url: str  # where it is served, ending in /
+
+    def html_pages(self) -> list[str]:
+        """Every page's address relative to the site ('claims/x/'), 404.html left out."""
+        folders = (p.parent.relative_to(self.path).as_posix() for p in self.path.rglob("index.html"))
+        return sorted("" if folder == "." else folder + "/" for folder in folders)
+
+
+@dataclass
+class PageLog:
+    """What a page did while loading: console errors, failed requests, every address requested."""
+
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    def other_origins(self, origin: str) -> list[str]:
+        return [url for url in self.requests if not url.startswith((origin, "data:", "blob:"))]
+
+
+def watch(page: Page) -> PageLog:
+    log = PageLog()
+    page.on("console", lambda message: log.console_errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: log.console_errors.append(f"uncaught: {error}"))
+    page.on("requestfailed", lambda request: log.failed.append(f"{request.url}: {request.failure}"))
+    page.on("response", lambda response: log.failed.append(f"{response.url}: HTTP {response.status}")
+            if response.status >= 400 else None)
+    page.on("request", lambda request: log.requests.append(request.url))
+    return log
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """A real HTTP server for folder on 127.0.0.1, on a free port, for as long as the block runs."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def adopt_repo_theme(mkdocs_yml: Path) -> None:
+    """Give the sample the repository's theme (palettes, features, fonts) and repository link."""
+    sample = yaml.safe_load(mkdocs_yml.read_text("utf-8"))
+    repo = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8"))
+    sample["theme"] = {**repo["theme"], "custom_dir": sample["theme"]["custom_dir"]}
+    for key in ("repo_url", "repo_name"):
+        if key in repo:
+            sample[key] = repo[key]
+    mkdocs_yml.write_text(yaml.safe_dump(sample, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+@contextmanager
+def browser_context(chromium: Browser, palette: str = "light", **options: Any) -> Iterator[BrowserContext]:
+    """A fresh context (no stored palette choice) whose reader prefers the light or the dark scheme."""
+    context = chromium.new_context(color_scheme="dark" if palette == "dark" else "light", **options)
+    try:
+        yield context
+    finally:
+        context.close()

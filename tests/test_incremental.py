@@ -1,0 +1,94 @@
+"""Incremental work: a build with nothing changed draws no chart, rewrites no page and never imports
+matplotlib; a changed chart is drawn again alone; charts drawn by several processes are the same bytes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from compendium import charts
+from compendium.charts import render_charts
+from compendium.pipeline import CACHE_DIR, build, check
+from compendium.synth import write_compendium
+
+# Run in a fresh interpreter, so that what the build imports can be seen in sys.modules.
+_NOOP_BUILD = """
+import json, sys
+from pathlib import Path
+from compendium.pipeline import build
+result = build(Path(sys.argv[1]))
+print(json.dumps({"site_ok": result.site_ok, "problem": result.pdf_problem or result.site_output[-2000:],
+                  "charts_rendered": result.charts.rendered, "charts_cached": result.charts.cached,
+                  "pages_written": result.pages.written, "pages_removed": result.pages.removed,
+                  "matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib")}))
+"""
+
+
+def _stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_noop_build_draws_no_chart_rewrites_no_page_and_does_not_import_matplotlib(sample: Path) -> None:
+    first = build(sample, make_site=False)
+    assert first.charts is not None and first.charts.rendered == 1
+    docs_before, cache_before = _stamps(sample / "docs"), _stamps(sample / CACHE_DIR)
+
+    run = subprocess.run([sys.executable, "-c", _NOOP_BUILD, str(sample)], capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 0, run.stderr[-3000:]
+    again = json.loads(run.stdout.splitlines()[-1])
+    assert again["site_ok"], again["problem"]
+    # Not a file under docs/ or in the cache was touched, so MkDocs' watcher sees no change.
+    docs_after = _stamps(sample / "docs")
+    assert sorted(name for name in docs_after.keys() | docs_before.keys()
+                  if docs_after.get(name) != docs_before.get(name)) == []
+    assert _stamps(sample / CACHE_DIR) == cache_before
+    assert (again["charts_rendered"], again["charts_cached"]) == (0, 1)
+    assert (again["pages_written"], again["pages_removed"]) == (0, 0)
+    assert again["matplotlib"] == []
+
+
+def test_a_changed_chart_is_drawn_again_alone(tmp_path: Path) -> None:
+    root = tmp_path / "synthetic"
+    write_compendium(root, 15)  # 3 charts
+    _, compendium = check(root)
+    assert compendium is not None
+    docs, cache = root / "docs", root / CACHE_DIR / "charts.json"
+    _, stats = render_charts(compendium, docs, cache)
+    assert (stats.rendered, stats.cached) == (3, 0)
+    before = _stamps(docs)
+
+    changed = sorted((root / "charts").glob("*.yml"))[1]
+    changed.write_text(changed.read_text("utf-8").replace("title: ", "title: Changed ", 1), "utf-8")
+    _, compendium = check(root)
+    assert compendium is not None
+    _, stats = render_charts(compendium, docs, cache)
+    assert (stats.rendered, stats.cached) == (1, 2)
+    after = _stamps(docs)
+    redrawn = {name for name in after if after[name] != before.get(name)}
+    assert redrawn == {f"{charts.OUTPUT}/{changed.stem}.svg", f"{charts.OUTPUT}/{changed.stem}.csv"}
+    assert "Changed " in (docs / charts.OUTPUT / f"{changed.stem}.svg").read_text("utf-8")
+
+
+def test_charts_drawn_by_several_processes_are_the_same_bytes(tmp_path: Path) -> None:
+    root = tmp_path / "synthetic"
+    write_compendium(root, 40)  # 8 charts: enough to be drawn in parallel
+    _, compendium = check(root)
+    assert compendium is not None
+    outputs = {}
+    for workers in (1, 2):
+        docs = tmp_path / f"docs-{workers}"
+        _, stats = render_charts(compendium, docs, tmp_path / f"cache-{workers}.json", workers=workers)
+        assert stats.rendered == 8
+        outputs[workers] = {p.name: p.read_bytes() for p in (docs / charts.OUTPUT).iterdir()}
+    assert len(outputs[1]) == 16 and outputs[1] == outputs[2]
+    assert (tmp_path / "cache-1.json").read_bytes() == (tmp_path / "cache-2.json").read_bytes()
+
+
+def test_enough_charts_are_shared_between_the_cores() -> None:
+    assert charts._workers_for(charts.PARALLEL_FROM - 1) == 1
+    assert charts._workers_for(200) == charts._cores()
+    assert charts._workers_for(8) == min(charts._cores(), 8 // charts.CHARTS_PER_PROCESS)
