@@ -34,6 +34,7 @@ def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",
     root, site_dir = root.resolve(), site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the published site is for everyone to read
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
                "--config-file", str(root / config_file), "--site-dir", str(staging)]
     # Material's end-of-life banner is known (see README: the pages are plain Markdown so that the
