@@ -260,3 +260,28 @@ def _shield(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: v if k == "id" else _shield(v) for k, v in value.items()}
     return value
+
+
+def short_citation(ref: Reference) -> str:
+    """Author (year), as a link label: the first author's family name, 'et al.' for three or more."""
+    people = ref.csl.get("author") or ref.csl.get("editor") or []
+    names = [p.get("family") or p.get("literal", "") for p in people]
+    who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else \
+        f"{names[0]} et al." if names else str(ref.csl.get("title", ref.key))
+    year = ref.csl.get("issued", {}).get("date-parts", [[None]])[0][0]
+    return f"{who} ({year or 'n.d.'})"
+
+
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def link_urls(formatted: str, css_class: str = "") -> str:
+    """format_references' HTML (escaped text and a few tags) with its addresses ("Available at: https://...")
+    made links."""
+    attribute = f' class="{css_class}"' if css_class else ""
+
+    def link(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(".,;")
+        return f'<a{attribute} href="{url}">{url}</a>{match.group(0)[len(url):]}'
+    return _URL.sub(link, formatted)
+

@@ -129,6 +129,13 @@ def _draw_all(jobs: list[tuple[Chart, list[PlottedPoint]]], workers: int) -> lis
     # run (the preview server's) may inherit a lock one of them held, so then a fresh interpreter is spawned.
     single_threaded = threading.active_count() == 1
     method = "fork" if single_threaded and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        # Imported once here, matplotlib is inherited by every worker instead of imported by each (0.5 s of
+        # CPU apiece, which a second core busy with other work would have to pay in full).
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot
     with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context(method)) as pool:
         return list(pool.map(_draw_job, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
 

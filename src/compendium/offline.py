@@ -26,17 +26,13 @@ import yaml
 from compendium.diagnostics import Diagnostic, Report
 from compendium.pdf import PDF_NAME
 from compendium.pipeline import build
+from compendium.settings import read_mkdocs_config
 from compendium.site import build_site
 
 CONFIG = "mkdocs-offline.yml"
 DEFAULT_OUTPUT = Path("dist/compendium-offline.zip")
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads MkDocs configuration, ignoring the !!python/name and !ENV tags that MkDocs itself understands."""
-
-
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
 @dataclass(frozen=True)
@@ -60,8 +56,8 @@ def check_config(root: Path) -> list[Diagnostic]:
         return [Diagnostic(CONFIG, 0, 0, "no offline configuration",
                            "copy mkdocs-offline.yml from the compendium engine's repository next to mkdocs.yml")]
     try:
-        offline = yaml.load(path.read_text("utf-8"), Loader=_TolerantLoader) or {}
-        main = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=_TolerantLoader) or {}
+        offline = read_mkdocs_config(path)
+        main = read_mkdocs_config(root / "mkdocs.yml")
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)

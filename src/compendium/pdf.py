@@ -26,18 +26,18 @@ from xml.etree import ElementTree
 
 import jinja2
 import markdown
-import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from compendium.bibliography import Reference, format_references
+from compendium.bibliography import format_references, link_urls, short_citation
 from compendium.charts import OUTPUT as CHARTS_OUTPUT
 from compendium.edition import Edition
 from compendium.model import Chart, Compendium
 from compendium.render import STANCES
 from compendium.schemas import schema
-from compendium.settings import _TolerantLoader as TolerantLoader
+from compendium.settings import read_mkdocs_config
+from compendium.text import BIDI_AND_INVISIBLE
 from compendium.wording import DESIGNS, INDEPENDENCE, VERIFICATION, figure_value, format_number, rating_label
 
 PDF_NAME = "compendium.pdf"
@@ -52,8 +52,6 @@ fonts-liberation2 fonts-dejavu-core
   On macOS (Homebrew): brew install pango
 then run the command again ({detail})"""
 
-_BIDI_AND_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-_URL = re.compile(r"https?://[^\s<>\"]+")
 
 
 class PdfError(Exception):
@@ -111,7 +109,7 @@ def build_date() -> datetime.date:
 def read_cover(root: Path, edition: Edition, printed: datetime.date | None = None) -> Cover:
     """The cover's facts: mkdocs.yml's title, description, address and licence, with the edition."""
     printed = printed or build_date()
-    config: dict[str, Any] = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=TolerantLoader) or {}
+    config = read_mkdocs_config(root / "mkdocs.yml")
     site_url = str(config.get("site_url") or "").rstrip("/")
     return Cover(
         title=str(config.get("site_name") or "Compendium"),
@@ -125,7 +123,7 @@ def read_cover(root: Path, edition: Edition, printed: datetime.date | None = Non
 # --- Text helpers: contributor text is escaped here or by autoescape, never passed through raw. ---
 
 def _clean(value: object) -> str:
-    return _BIDI_AND_INVISIBLE.sub("", str(value))
+    return BIDI_AND_INVISIBLE.sub("", str(value))
 
 
 def _finalize(value: object) -> object:
@@ -144,23 +142,6 @@ def paragraphs(value: object) -> list[str]:
 
 def _anchor(kind: str, item_id: str) -> str:
     return f"{kind}-{item_id}"
-
-
-def _short_citation(ref: Reference) -> str:
-    people = ref.csl.get("author") or ref.csl.get("editor") or []
-    names = [p.get("family") or p.get("literal", "") for p in people]
-    who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else \
-        f"{names[0]} et al." if names else str(ref.csl.get("title", ref.key))
-    year = ref.csl.get("issued", {}).get("date-parts", [[None]])[0][0]
-    return f"{who} ({year or 'n.d.'})"
-
-
-def _link_urls(formatted: str) -> Markup:
-    """citeproc's HTML (already escaped, see bibliography.format_references) with its URLs as links."""
-    def link(match: re.Match[str]) -> str:
-        url = match.group(0).rstrip(".,;")
-        return f'<a class="url" href="{url}">{url}</a>{match.group(0)[len(url):]}'
-    return Markup(_URL.sub(link, formatted))
 
 
 # --- The method page: Markdown made HTML, its ids and links rewritten for one document. ---
@@ -263,7 +244,7 @@ def _environment(compendium: Compendium, labels: _Labels, ids: set[str]) -> jinj
 
     def cite(key: str) -> Markup:
         ref = compendium.references[key]
-        return Markup('<a class="cite" href="#{0}">{1}</a>').format(ref.anchor, _clean(_short_citation(ref)))
+        return Markup('<a class="cite" href="#{0}">{1}</a>').format(ref.anchor, _clean(short_citation(ref)))
 
     def method_link(anchor: str, text: str) -> Markup:
         if f"method-{anchor}" in ids:
@@ -332,7 +313,7 @@ def render_html(compendium: Compendium, cover: Cover) -> str:
     return env.get_template("compendium.html.j2").render(
         cover=cover, claims=compendium.claims, evidence=compendium.evidence, charts=compendium.charts,
         topics=compendium.topics, timeline=compendium.timeline, references=compendium.references,
-        formatted={key: _link_urls(html) for key, html in formatted.items()}, style_name=STYLE_NAME,
+        formatted={key: Markup(link_urls(html, "url")) for key, html in formatted.items()}, style_name=STYLE_NAME,
         stances=STANCES, backlinks=compendium.backlinks, chart_files=chart_files,
         chart_sources={chart_id: _chart_sources(chart) for chart_id, chart in compendium.charts.items()},
         chart_homes=_chart_homes(compendium),

@@ -7,7 +7,6 @@ MkDocs' file watcher sees only real changes. Files generated before but not now 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -17,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from compendium import changelog
-from compendium.bibliography import Reference, format_references
+from compendium.bibliography import format_references, link_urls, short_citation
 from compendium.chartkinds.style import value_label
 from compendium.charts import plotted_points
 from compendium.cite import PageCiter
@@ -53,25 +52,6 @@ class WriteStats:
     removed: int
 
 
-def _linkify(formatted: str) -> Markup:
-    # citeproc's HTML is escaped text with a few tags; its URLs ("Available at: https://...") become links.
-    def link(m: re.Match[str]) -> str:
-        url = m.group(0).rstrip(".,;")
-        rest = m.group(0)[len(url):]
-        return f'<a href="{url}">{url}</a>{rest}'
-    return Markup(re.sub(r"https?://[^\s<>\"]+", link, formatted))
-
-
-def _short_citation(ref: Reference) -> str:
-    """Author (year), as a link label: the first author's family name, 'et al.' for three or more."""
-    people = ref.csl.get("author") or ref.csl.get("editor") or []
-    names = [p.get("family") or p.get("literal", "") for p in people]
-    who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else \
-        f"{names[0]} et al." if names else str(ref.csl.get("title", ref.key))
-    year = ref.csl.get("issued", {}).get("date-parts", [[None]])[0][0]
-    return f"{who} ({year or 'n.d.'})"
-
-
 def _environment(compendium: Compendium) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("compendium", "templates"),
@@ -84,7 +64,7 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
 
     def cite(key: str, base: str) -> Markup:
         ref = compendium.references[key]
-        return Markup(f"[{escape_inline(_short_citation(ref))}]({base}references.md#{ref.anchor})")
+        return Markup(f"[{escape_inline(short_citation(ref))}]({base}references.md#{ref.anchor})")
 
     def verdict_badge(rating: str, base: str) -> Markup:
         title = escape_inline(ratings["x-enum-descriptions"][rating])
@@ -99,7 +79,7 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
         block=lambda value, prefix="": escape_block(value, prefix),
         cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_value=value_label,
         rating_label=rating_label, number=format_number, preformatted=lambda v: Markup.escape(str(v)),
-        figure_value=figure_value, linkify=_linkify,
+        figure_value=figure_value, linkify=lambda html: Markup(link_urls(html)),
         verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
         design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__,
         certainty=lambda v: v.replace("-", " "),

@@ -30,8 +30,14 @@ class SiteSettings:
         return f"{self.site_url}{page}/" if page else self.site_url
 
 
+def read_mkdocs_config(path: Path) -> dict[str, Any]:
+    """An MkDocs configuration file as data (its !ENV and !!python tags read as nothing)."""
+    config: dict[str, Any] = yaml.load(path.read_text("utf-8"), Loader=_TolerantLoader) or {}
+    return config
+
+
 def read_settings(root: Path) -> SiteSettings:
-    config: dict[str, Any] = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=_TolerantLoader) or {}
+    config = read_mkdocs_config(root / "mkdocs.yml")
     site_url = str(config.get("site_url") or "")
     if site_url and not site_url.endswith("/"):
         site_url += "/"

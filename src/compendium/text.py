@@ -17,13 +17,13 @@ from markupsafe import Markup
 _SPECIAL = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}|#~:=^$"}
 _TRANSLATION = str.maketrans(_SPECIAL)
 _LIST_START = re.compile(r"^(\d*)([-+.)])(?=\s|$)")
-_BIDI_AND_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+BIDI_AND_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def escape_inline(value: object) -> Markup:
     """One line of text: whitespace collapsed, every special character escaped."""
     text = " ".join(str(value).split())
-    text = _BIDI_AND_INVISIBLE.sub("", text)
+    text = BIDI_AND_INVISIBLE.sub("", text)
     text = text.translate(_TRANSLATION)
     # A list marker ("-", "+", "1.") at the start would make a list of the text.
     text = _LIST_START.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", text)
