@@ -78,6 +78,7 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
     env.filters.update(
         block=lambda value, prefix="": escape_block(value, prefix),
         cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_value=value_label,
+        short_cite=lambda key: short_citation(compendium.references[key]),
         rating_label=rating_label, number=format_number, preformatted=lambda v: Markup.escape(str(v)),
         figure_value=figure_value, linkify=lambda html: Markup(link_urls(html)),
         verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
