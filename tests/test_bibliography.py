@@ -49,3 +49,14 @@ def test_formatting_escapes_html_in_fields(tmp_path: Path) -> None:
     refs, _, _ = _load(tmp_path, "@misc{a, author={Doe, J}, title={<script>alert(1)</script>}, year={2020}}\n")
     html = format_references(refs)["a"]
     assert "<script>" not in html and "<i>&#60;script&#62;alert(1)&#60;/script&#62;</i>" in html
+
+
+def test_formatting_cache_is_used_only_while_the_entries_are_unchanged(tmp_path: Path) -> None:
+    refs, _, _ = _load(tmp_path, "@misc{a, author={Doe, J}, title={First}, year={2020}}\n")
+    cache = tmp_path / ".cache" / "references.json"
+    first = format_references(refs, cache)
+    assert "First" in first["a"] and cache.is_file()
+    cache.write_text(cache.read_text().replace("First", "From the cache"))
+    assert "From the cache" in format_references(refs, cache)["a"]
+    changed, _, _ = _load(tmp_path, "@misc{a, author={Doe, J}, title={Second}, year={2020}}\n")
+    assert "Second" in format_references(changed, cache)["a"]

@@ -7,6 +7,8 @@ CSL-JSON converted here from the parsed entries.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 from collections.abc import Iterator
@@ -24,6 +26,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 from compendium.diagnostics import Diagnostic
 
 STYLE = "harvard-cite-them-right"
+CACHE = ".cache/references.json"  # under the compendium's root: the last formatted bibliography
 
 _CSL_TYPES = {
     "article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",
@@ -225,8 +228,29 @@ def to_csl(entry: Entry, display: str) -> tuple[dict[str, Any], list[Diagnostic]
     return csl, problems
 
 
-def format_references(references: dict[str, Reference]) -> dict[str, str]:
-    """Each reference formatted as HTML by citeproc-py, by key, in the bibliography's order."""
+def format_references(references: dict[str, Reference], cache_file: Path | None = None) -> dict[str, str]:
+    """Each reference formatted as HTML by citeproc-py, by key, in the bibliography's order.
+
+    citeproc-py takes milliseconds an entry; with cache_file, a bibliography whose entries did not change
+    is read from the last run's result instead of formatted again."""
+    key = ""
+    if cache_file is not None:
+        payload = json.dumps([STYLE, [ref.csl for ref in references.values()]], sort_keys=True)
+        key = hashlib.sha256(payload.encode()).hexdigest()
+        try:
+            cached = json.loads(cache_file.read_text("utf-8"))
+            if cached.get("key") == key:
+                return dict(cached["formatted"])
+        except (OSError, ValueError):
+            pass
+    formatted = _format_references(references)
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps({"key": key, "formatted": formatted}), "utf-8")
+    return formatted
+
+
+def _format_references(references: dict[str, Reference]) -> dict[str, str]:
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
 

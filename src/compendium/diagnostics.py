@@ -63,7 +63,14 @@ class Report:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """The path as a contributor sees it in the repository: relative to the compendium's root."""
+    """The path as a contributor sees it in the repository: relative to the compendium's root.
+
+    Paths found under root are taken relative to it directly; only others are resolved (through the
+    file system, which costs a system call or more a path: too slow for thousands of files)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        pass
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:

@@ -30,6 +30,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from compendium.bibliography import CACHE as REFERENCES_CACHE
 from compendium.bibliography import format_references, link_urls, short_citation
 from compendium.charts import OUTPUT as CHARTS_OUTPUT
 from compendium.edition import Edition
@@ -306,7 +307,7 @@ def render_html(compendium: Compendium, cover: Cover) -> str:
     ids = {heading_id for _, heading_id, _ in method_headings} | set(re.findall(r'id="([^"]+)"', method))
 
     env = _environment(compendium, labels, ids)
-    formatted = format_references(compendium.references)
+    formatted = format_references(compendium.references, compendium.root / REFERENCES_CACHE)
     docs = compendium.root / "docs"
     chart_files = {chart_id: (docs / CHARTS_OUTPUT / f"{chart_id}.svg").resolve().as_uri()
                    for chart_id in compendium.charts}

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from compendium import changelog
+from compendium.bibliography import CACHE as REFERENCES_CACHE
 from compendium.bibliography import format_references, link_urls, short_citation
 from compendium.chartkinds.style import value_label
 from compendium.charts import plotted_points
@@ -120,8 +121,8 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
             "topic.md.j2", topic=topic, claim_ids=compendium.backlinks.claims_by_topic.get(topic.id, ()),
             evidence_ids=compendium.backlinks.evidence_by_topic.get(topic.id, ()))
     page_titles = _page_titles(compendium)
-    pages["references.md"] = render("references.md.j2", references=compendium.references,
-                                    formatted=format_references(compendium.references),
+    formatted = format_references(compendium.references, compendium.root / REFERENCES_CACHE)
+    pages["references.md"] = render("references.md.j2", references=compendium.references, formatted=formatted,
                                     page_titles=page_titles, style_name="Cite Them Right (Harvard)")
     if compendium.timeline:
         pages["timeline.md"] = render("timeline.md.j2", timeline=compendium.timeline)
