@@ -13,6 +13,8 @@ below, so no text can make the build read another file.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import os
 import re
 import tempfile
@@ -53,6 +55,9 @@ fonts-liberation2 fonts-dejavu-core
   On macOS (Homebrew): brew install pango
 then run the command again ({detail})"""
 
+
+
+PDF_CACHE = ".cache/pdf"  # under the compendium's root: the last PDF of each paper size, with its key
 
 
 class PdfError(Exception):
@@ -358,6 +363,19 @@ def _url_fetcher(weasyprint: Any, allowed: Path) -> Any:
     return ChartsOnly(fail_on_errors=True, allowed_protocols=["file"])
 
 
+def _install(content: bytes, target: Path) -> None:
+    """Write the PDF to target, replacing it only once the whole file is written."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".compendium-", suffix=".pdf", dir=target.parent)
+    os.close(handle)
+    try:
+        Path(temporary).write_bytes(content)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
 def write_pdf(compendium: Compendium, cover: Cover, target: Path, paper: str = "a4",
               log: Callable[[str], None] = lambda _: None) -> PdfStats:
     """Render the PDF edition to target, replacing it only once the whole file is written."""
@@ -370,22 +388,36 @@ def write_pdf(compendium: Compendium, cover: Cover, target: Path, paper: str = "
     if missing:
         raise PdfError(f"chart files missing in {charts_dir}: {', '.join(missing)}; run `compendium charts` first")
     html = render_html(compendium, cover)
+    # Laying out hundreds of pages takes most of a build: the same print document, stylesheet and
+    # charts give the same PDF, so the last one is reused (a build with nothing changed draws nothing).
+    digest = hashlib.sha256(f"{weasyprint.__version__}\0{html}\0{stylesheet(paper)}".encode())
+    for chart_id in sorted(compendium.charts):
+        digest.update((charts_dir / f"{chart_id}.svg").read_bytes())
+    key = digest.hexdigest()
+    cache = compendium.root / PDF_CACHE
+    cached_pdf, cached_key = cache / f"{paper}.pdf", cache / f"{paper}.json"
+    if cached_pdf.is_file() and cached_key.is_file():
+        try:
+            remembered = json.loads(cached_key.read_text("utf-8"))
+        except ValueError:
+            remembered = {}
+        if remembered.get("key") == key:
+            _install(cached_pdf.read_bytes(), target)
+            stats = PdfStats(int(remembered["pages"]), time.perf_counter() - start)
+            log(f"pdf: unchanged, {stats.pages} pages taken from the cache -> {target}")
+            return stats
     fetcher = _url_fetcher(weasyprint, charts_dir)
     document = weasyprint.HTML(string=html, base_url=charts_dir.as_uri() + "/", url_fetcher=fetcher)
     try:
         rendered = document.render(stylesheets=[weasyprint.CSS(string=stylesheet(paper))])
     except weasyprint.urls.FatalURLFetchingError as exc:
         raise PdfError(f"the PDF could not read a file it needs: {exc.__cause__ or exc}") from exc
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".compendium-", suffix=".pdf", dir=target.parent)
-    os.close(handle)
-    try:
-        rendered.write_pdf(temporary, pdf_identifier=False, uncompressed_pdf=False)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    content = rendered.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
+    _install(content, target)
     stats = PdfStats(len(rendered.pages), time.perf_counter() - start)
+    cache.mkdir(parents=True, exist_ok=True)
+    cached_pdf.write_bytes(content)
+    cached_key.write_text(json.dumps({"key": key, "pages": stats.pages}), "utf-8")
     log(f"pdf: {stats.pages} pages in {stats.seconds:.1f} s ({paper}) -> {target}")
     return stats
 
