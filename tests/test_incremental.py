@@ -92,3 +92,18 @@ def test_enough_charts_are_shared_between_the_cores() -> None:
     assert charts._workers_for(charts.PARALLEL_FROM - 1) == 1
     assert charts._workers_for(200) == charts._cores()
     assert charts._workers_for(8) == min(charts._cores(), 8 // charts.CHARTS_PER_PROCESS)
+
+
+def test_pdf_is_laid_out_again_when_the_record_changes(sample: Path) -> None:
+    from pypdf import PdfReader
+
+    assert build(sample).site_ok
+    key_file = sample / CACHE_DIR / "pdf" / "a4.json"
+    first_key = json.loads(key_file.read_text())["key"]
+    claim = sample / "claims" / "programme-pays-for-itself.yml"
+    claim.write_text(claim.read_text().replace("title: The programme pays for itself",
+                                               "title: The programme more than pays for itself"))
+    assert build(sample).site_ok
+    assert json.loads(key_file.read_text())["key"] != first_key
+    text = " ".join(page.extract_text() for page in PdfReader(sample / "site" / "compendium.pdf").pages)
+    assert "The programme more than pays for itself" in " ".join(text.split())
