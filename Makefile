@@ -52,5 +52,6 @@ golden: $(STAMP)      ## Regenerate the golden files of the rendered test pages
 	$(BIN)/python -m pytest tests/test_render.py --update-golden
 
 clean:
-	rm -rf site site.previous .cache docs/claims docs/evidence docs/topics docs/references.md docs/timeline.md \
-	  docs/assets/compendium docs/.generated dist
+	rm -rf site site.previous .cache dist docs/.generated docs/assets/compendium docs/claims docs/evidence \
+	  docs/topics docs/charts docs/data docs/references.md docs/timeline.md docs/changelog.md docs/data.md \
+	  docs/fields.md docs/feed.xml
