@@ -53,9 +53,15 @@ NOTES_BEGIN, NOTES_END = "<!-- NOTES: kept by bench/run.py -->", "<!-- END NOTES
 # Left out of a copy of the repository: tooling, caches and build output. src/ is linked, not copied.
 NOT_COPIED = {".git", ".venv", ".cache", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "site",
               "site.previous", "tests", "bench", "src", "__pycache__", "BENCHMARKS.md"}
-# Generated under docs/ (see .gitignore); left out of a cold copy.
-GENERATED_DOCS = {"claims", "evidence", "topics", "references.md", "timeline.md", "changelog.md", "data.md", "data",
-                  "feed.xml", "fields.md", ".generated", "assets/compendium"}
+# Generated under docs/, left out of a cold copy: these, and whatever .gitignore lists under /docs/.
+GENERATED_DOCS = {"claims", "evidence", "charts", "topics", "references.md", "timeline.md", "changelog.md",
+                  "data.md", "data", "feed.xml", "fields.md", ".generated", "assets/compendium"}
+
+
+def generated_docs() -> set[str]:
+    ignored = (REPO / ".gitignore").read_text("utf-8").splitlines() if (REPO / ".gitignore").exists() else []
+    return GENERATED_DOCS | {line.strip().removeprefix("/docs/").rstrip("/") for line in ignored
+                             if line.strip().startswith("/docs/")}
 
 # Issue 11's targets.
 OVERHEAD_TARGET = 0.10  # the generator's steps, with charts cached, over the plain MkDocs build
@@ -203,7 +209,7 @@ def measured_mkdocs(root: Path, site_dir: Path) -> Run:
 def copy_real_record(destination: Path) -> Path:
     """The repository with nothing generated (its data, hand-written pages and the files they include);
     src/ linked, so that the theme and everything mkdocs.yml names resolve as in the repository."""
-    docs = REPO / "docs"
+    docs, generated = REPO / "docs", generated_docs()
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         here = Path(folder)
@@ -211,7 +217,7 @@ def copy_real_record(destination: Path) -> Path:
             return {n for n in names if n in NOT_COPIED or n.startswith(".site-")}
         left_out = {n for n in names if n == "__pycache__"}
         if here.is_relative_to(docs):
-            left_out |= {n for n in names if (here.relative_to(docs) / n).as_posix() in GENERATED_DOCS}
+            left_out |= {n for n in names if (here.relative_to(docs) / n).as_posix() in generated}
         return left_out
 
     shutil.copytree(REPO, destination, ignore=ignore, symlinks=True)
@@ -292,15 +298,17 @@ def bench_scenario(name: str, source: Path, work: Path, runs: int, log: Callable
 
 
 def bench_pdf(scenario: Scenario, source: Path, work: Path, runs: int, log: Callable[[str], None]) -> None:
-    """The build with its PDF edition, charts already cached (the PDF stage does not depend on it)."""
+    """The build with its PDF edition laid out afresh: each run on a fresh copy built once without the PDF
+    (so charts and pages are in place and the runs differ from the no-change build only by the PDF; a
+    fresh copy has no PDF in its cache)."""
     try:
-        root = fresh_copy(source, work / f"{scenario.name}-pdf")
-        measured_build(root)  # charts and pages, so that the runs below differ only by the PDF
         for i in range(runs):
+            root = fresh_copy(source, work / f"{scenario.name}-pdf-{i}")
+            measured_build(root)
             scenario.pdf.append(run := measured_build(root, pdf=True))
             seconds = run.report["timings"].get("pdf", 0)
             log(f"  {scenario.name} with PDF, run {i + 1}/{runs}: PDF stage {seconds:.1f} s")
-        shutil.rmtree(root)
+            shutil.rmtree(root)
     except BenchError as problem:
         scenario.problem = scenario.problem or str(problem)
         log(f"  {scenario.name} PDF: {problem}")
@@ -315,14 +323,20 @@ def profile_steps(root: Path, stats_file: Path) -> None:
         raise BenchError(f"profiling failed:\n{done.stderr[-3000:]}")
 
 
-def hot_spots(stats_file: Path, top: int = 14) -> list[tuple[str, float, float, int]]:
-    """The functions with the most time of their own: name, cumulative time, own time, calls."""
+HotSpot = tuple[str, float, float, int]  # function, cumulative time, own time, calls
+
+
+def hot_spots(stats_file: Path, top: int = 12) -> tuple[float, list[HotSpot], list[HotSpot]]:
+    """The profile's total time; the engine's own functions with the most cumulative time (which step
+    costs what); and the functions anywhere with the most time of their own (where it is spent)."""
     stats = pstats.Stats(str(stats_file), stream=io.StringIO())
-    rows = []
+    rows: list[HotSpot] = []
     for (filename, line, function), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
         where = filename.split("site-packages/")[-1].split("/src/")[-1]
         rows.append((f"{where}:{line} {function}", cumulative, own, calls))
-    return sorted(rows, key=lambda r: -r[2])[:top]
+    engine = [r for r in rows if r[0].startswith("compendium/")]
+    total = float(stats.total_tt)  # type: ignore[attr-defined]
+    return total, sorted(engine, key=lambda r: -r[1])[:top], sorted(rows, key=lambda r: -r[2])[:top]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -382,7 +396,8 @@ STAGES = (("load+validate+resolve", "Load + validate + resolve"), ("charts", "Ch
 
 
 def report(scenarios: list[Scenario], info: dict[str, str], runs: int, load: tuple[str, str],
-           hot: list[tuple[str, float, float, int]], hot_name: str, notes: str, elapsed: float) -> str:
+           hot: tuple[float, list[HotSpot], list[HotSpot]] | None, hot_name: str, notes: str,
+           elapsed: float) -> str:
     ok = [s for s in scenarios if s.cold]
     out = ["# Benchmarks", "",
            "Written by `make bench` (`bench/run.py`); see issue 11 for the targets. Every figure is the median "
@@ -445,11 +460,16 @@ def report(scenarios: list[Scenario], info: dict[str, str], runs: int, load: tup
             "shared assets (CSS, JavaScript, fonts, charts) excluded.", ""]
     out += ["## Targets (issue 11)", "", *targets(scenarios), ""]
     if hot:
+        total, engine, anywhere = hot
         out += [f"## Where the time goes: profile of {hot_name}", "",
                 "cProfile of the build's own steps (load, validate, resolve, charts from the cache, render and "
-                "write pages; no MkDocs) in a fresh process, the functions with the most time of their own:", "",
+                f"write pages; no MkDocs, no PDF) in a fresh process: {total:.1f} s in all under the profiler.", "",
+                "The engine's functions with the most time, their callees' included (which step costs what):", "",
+                "| Function | Cumulative | Own time | Calls |", "|---|---:|---:|---:|"]
+        out += [f"| `{name}` | {cum:.2f} s | {own:.2f} s | {calls:,} |" for name, cum, own, calls in engine]
+        out += ["", "The functions anywhere with the most time of their own (where it is spent):", "",
                 "| Function | Own time | Cumulative | Calls |", "|---|---:|---:|---:|"]
-        out += [f"| `{name}` | {own:.2f} s | {cum:.2f} s | {calls:,} |" for name, cum, own, calls in hot]
+        out += [f"| `{name}` | {own:.2f} s | {cum:.2f} s | {calls:,} |" for name, cum, own, calls in anywhere]
         out.append("")
     failed = [s for s in scenarios if s.problem]
     if failed:
@@ -616,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     deadline = started + 60 * args.budget_minutes
     sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
     scenarios: list[Scenario] = []
-    hot: list[tuple[str, float, float, int]] = []
+    hot: tuple[float, list[HotSpot], list[HotSpot]] | None = None
     hot_name = ""
     with workspace(args.keep) as work:
         log(f"bench: working in {work}")
