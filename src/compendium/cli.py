@@ -6,8 +6,12 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compendium.diagnostics import Report
+
+if TYPE_CHECKING:
+    from compendium.pipeline import BuildResult
 
 
 def _print_report(report: Report, fmt: str, strict: bool) -> None:
@@ -34,22 +38,29 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stopped(result: BuildResult, args: argparse.Namespace, command: str, kept: str) -> bool:
+    """Print why the build stopped, if it did; kept names what was left as it was."""
+    _print_report(result.report, args.format, args.strict)
+    if result.compendium is None or result.report.failed(args.strict):
+        print(f"{command} stopped: nothing was written; fix the problems above", file=sys.stderr)
+        return True
+    if result.pdf_problem:
+        print(f"error: {result.pdf_problem}", file=sys.stderr)
+        print(f"the PDF edition could not be made: {kept} was left as it was", file=sys.stderr)
+        return True
+    if result.site_ok is False:
+        print(result.site_output, file=sys.stderr)
+        print(f"mkdocs build --strict failed: {kept} was left as it was", file=sys.stderr)
+        return True
+    return False
+
+
 def _build(args: argparse.Namespace, make_site: bool = True) -> int:
     from compendium.pipeline import build
 
     result = build(args.root, site_dir=args.site_dir, strict=args.strict, make_site=make_site,
                    pdf=not getattr(args, "no_pdf", False), paper=getattr(args, "paper", "a4"), log=print)
-    _print_report(result.report, args.format, args.strict)
-    if result.compendium is None or result.report.failed(args.strict):
-        print("build stopped: nothing was written; fix the problems above", file=sys.stderr)
-        return 1
-    if result.pdf_problem:
-        print(f"error: {result.pdf_problem}", file=sys.stderr)
-        print("the PDF edition could not be made: the previous site/ was left as it was", file=sys.stderr)
-        return 1
-    if result.site_ok is False:
-        print(result.site_output, file=sys.stderr)
-        print("mkdocs build --strict failed: the previous site/ was left as it was", file=sys.stderr)
+    if _stopped(result, args, "build", "the previous site/"):
         return 1
     if make_site:
         print(f"site: built into {args.site_dir or args.root / 'site'}")
@@ -62,15 +73,7 @@ def _pdf(args: argparse.Namespace) -> int:
 
     output = args.output or args.root / "site" / PDF_NAME
     result = build(args.root, strict=args.strict, make_site=False, pdf_file=output, paper=args.paper, log=print)
-    _print_report(result.report, args.format, args.strict)
-    if result.compendium is None or result.report.failed(args.strict):
-        print("pdf stopped: nothing was written; fix the problems above", file=sys.stderr)
-        return 1
-    if result.pdf_problem:
-        print(f"error: {result.pdf_problem}", file=sys.stderr)
-        print(f"the PDF edition could not be made: {output} was left as it was", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if _stopped(result, args, "pdf", str(output)) else 0
 
 
 def _serve(args: argparse.Namespace) -> int:
