@@ -26,6 +26,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 from compendium.diagnostics import Diagnostic
 
 STYLE = "harvard-cite-them-right"
+STYLE_NAME = "Cite Them Right (Harvard)"  # STYLE as readers know it
 CACHE = ".cache/references.json"  # under the compendium's root: the last formatted bibliography
 
 _CSL_TYPES = {

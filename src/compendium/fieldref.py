@@ -6,8 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from compendium.scaffold import _resolve
-from compendium.schemas import schema
+from compendium.schemas import resolve_ref, schema
 
 # The kinds of data file, where each lives, in the order the page lists them.
 FILES = (("claim", "claims/<id>.yml"), ("evidence", "evidence/<id>.yml"), ("chart", "charts/<id>.yml"),
@@ -27,7 +26,7 @@ class FieldRow:
 def _type(node: dict[str, Any]) -> str:
     kind = node.get("type", "")
     if kind == "array":
-        items, _ = _resolve(node.get("items", {}), "common.schema.json")
+        items, _ = resolve_ref(node.get("items", {}), "common.schema.json")
         return f"list of {_type(items)}"
     return {"object": "fields", "string": "text", "number": "number", "integer": "whole number",
             "boolean": "true/false"}.get(str(kind), str(kind) or "any")
@@ -37,10 +36,10 @@ def field_rows(kind: str) -> list[FieldRow]:
     rows: list[FieldRow] = []
 
     def walk(node: dict[str, Any], current: str, path: str) -> None:
-        node, current = _resolve(node, current)
+        node, current = resolve_ref(node, current)
         required = set(node.get("required", []))
         for name, sub in node.get("properties", {}).items():
-            sub, sub_file = _resolve(sub, current)
+            sub, sub_file = resolve_ref(sub, current)
             sub_path = f"{path}.{name}".lstrip(".")
             example = sub.get("examples", [None])[0]
             rows.append(FieldRow(sub_path, _type(sub), name in required, str(sub.get("description", "")),

@@ -33,7 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from compendium.bibliography import CACHE as REFERENCES_CACHE
-from compendium.bibliography import format_references, link_urls, short_citation
+from compendium.bibliography import STYLE_NAME, format_references, link_urls, short_citation
 from compendium.charts import OUTPUT as CHARTS_OUTPUT
 from compendium.edition import Edition
 from compendium.model import Chart, Compendium
@@ -45,7 +45,6 @@ from compendium.wording import DESIGNS, INDEPENDENCE, VERIFICATION, figure_value
 
 PDF_NAME = "compendium.pdf"
 PAPERS = {"a4": "A4", "letter": "letter"}  # --paper choice -> CSS page size
-STYLE_NAME = "Cite Them Right (Harvard)"  # bibliography.STYLE, as the site's references page names it
 
 MISSING_LIBRARIES = """\
 the PDF edition is made with WeasyPrint, which needs the Pango text library; it is not installed here.

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from compendium import changelog
 from compendium.bibliography import CACHE as REFERENCES_CACHE
-from compendium.bibliography import format_references, link_urls, short_citation
+from compendium.bibliography import STYLE_NAME, format_references, link_urls, short_citation
 from compendium.chartkinds.style import value_label
 from compendium.charts import plotted_points
 from compendium.cite import PageCiter
@@ -123,7 +123,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     page_titles = _page_titles(compendium)
     formatted = format_references(compendium.references, compendium.root / REFERENCES_CACHE)
     pages["references.md"] = render("references.md.j2", references=compendium.references, formatted=formatted,
-                                    page_titles=page_titles, style_name="Cite Them Right (Harvard)")
+                                    page_titles=page_titles, style_name=STYLE_NAME)
     if compendium.timeline:
         pages["timeline.md"] = render("timeline.md.j2", timeline=compendium.timeline)
     pages["fields.md"] = render("fields.md.j2", sections=field_sections())

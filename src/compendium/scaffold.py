@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from compendium.load import FOLDERS, Sources
-from compendium.schemas import schema
+from compendium.schemas import resolve_ref, schema
 
 # Optional fields left commented out: filled in, they would contradict the example's other fields.
 _COMMENTED = {"low", "high", "numerator", "denominator"}
@@ -20,19 +20,6 @@ _KIND_FOLDER = {kind: folder for folder, kind in FOLDERS.items()}
 
 class ScaffoldError(Exception):
     pass
-
-
-def _resolve(node: dict[str, Any], current: str) -> tuple[dict[str, Any], str]:
-    ref = node.get("$ref")
-    if not isinstance(ref, str):
-        return node, current
-    file, _, pointer = ref.partition("#")
-    file = file or current
-    target = schema(file.removesuffix(".schema.json"))
-    for part in pointer.strip("/").split("/"):
-        target = target[part]
-    merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return _resolve(merged, file)
 
 
 def _scalar(value: Any) -> str:
@@ -64,10 +51,10 @@ def _example(node: dict[str, Any], fills: dict[str, Any], path: str) -> Any:
 
 
 def _emit(node: dict[str, Any], current: str, indent: str, fills: dict[str, Any], path: str) -> list[str]:
-    node, current = _resolve(node, current)
+    node, current = resolve_ref(node, current)
     lines: list[str] = []
     for name, sub in node.get("properties", {}).items():
-        sub, sub_file = _resolve(sub, current)
+        sub, sub_file = resolve_ref(sub, current)
         sub_path = f"{path}.{name}".lstrip(".")
         lines.extend(_comment(sub, indent))
         prefix = f"{indent}# " if name in _COMMENTED else indent
@@ -75,7 +62,7 @@ def _emit(node: dict[str, Any], current: str, indent: str, fills: dict[str, Any]
             lines.append(f"{prefix}{name}:")
             lines.extend(_emit(sub, sub_file, indent + "  ", fills, sub_path))
         elif sub.get("type") == "array":
-            items, items_file = _resolve(sub.get("items", {}), sub_file)
+            items, items_file = resolve_ref(sub.get("items", {}), sub_file)
             if items.get("type") == "object" and sub_path not in fills:
                 lines.append(f"{prefix}{name}:")
                 body = _emit(items, items_file, indent + "    ", fills, f"{sub_path}[]")

@@ -103,6 +103,21 @@ def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnos
     yield document.diagnostic(path, f"{error.message}{where}", _describe(sub))
 
 
+def resolve_ref(node: dict[str, Any], current: str) -> tuple[dict[str, Any], str]:
+    """node with its $ref followed (to this or another schema file), and the file it now stands in."""
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return node, current
+    file, _, pointer = ref.partition("#")
+    file = file or current
+    target = schema(file.removesuffix(".schema.json"))
+    for part in pointer.strip("/").split("/"):
+        target = target[part]
+    merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return resolve_ref(merged, file)
+
+
+
 def _resolved(sub: dict[str, Any]) -> dict[str, Any]:
     """A property's schema with a local $ref to the shared definitions followed, for its description."""
     ref = sub.get("$ref", "")

@@ -9,8 +9,7 @@ from typing import Any
 
 import yaml
 
-from compendium.scaffold import _resolve
-from compendium.schemas import schema
+from compendium.schemas import resolve_ref, schema
 
 PAYLOADS: list[str] = yaml.safe_load((Path(__file__).parent / "payloads.yml").read_text("utf-8"))
 
@@ -20,7 +19,7 @@ def free_text_paths(kind: str) -> set[str]:
     found: set[str] = set()
 
     def walk(node: dict[str, Any], current: str, path: str) -> None:
-        node, current = _resolve(node, current)
+        node, current = resolve_ref(node, current)
         if node.get("type") == "string" and not ({"enum", "pattern", "format"} & node.keys()):
             found.add(path)
         for name, sub in node.get("properties", {}).items():
