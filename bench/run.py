@@ -12,15 +12,16 @@ each of several runs:
 Each build runs in a child process of its own (a fresh interpreter, as `make site` is), which reports the
 pipeline's own stage timings; the whole wall time and the peak memory of the process tree (sampled
 from /proc; the build, its chart-drawing processes and MkDocs) are measured from here. Every figure is
-the median of the runs. The PDF edition is timed on the real record only (a synthetic one of 1,000
-claims would take far longer than the rest of the benchmark). Then the N = 1,000 build's own steps are
-profiled with cProfile, for the hot spots.
+the median of the runs. The PDF edition is timed too, once laid out afresh: on the real record and on
+the synthetic N = 1,000 (--pdf-sizes). Then the N = 1,000 build's own steps are profiled with cProfile,
+for the hot spots.
 
 Results are printed and written to BENCHMARKS.md, with the machine described and each target of
 issue 11 marked met or not, by how much. Hand-written notes between the NOTES markers in
 BENCHMARKS.md are kept from one run to the next.
 
-    python bench/run.py [--runs 3] [--sizes 100,1000] [--pdf-runs 1] [--no-real] [--no-profile]
+    python bench/run.py [--runs 3] [--sizes 100,1000] [--pdf-runs 1] [--pdf-sizes 1000] [--no-real]
+                        [--no-profile]
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from compendium.processes import cores
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "BENCHMARKS.md"
@@ -94,6 +97,8 @@ def child_build(root: Path, site_dir: Path, pdf: bool) -> None:
         "pages_written": result.pages.written if result.pages else None,
         "pages_unchanged": result.pages.unchanged if result.pages else None,
         "matplotlib_imported": "matplotlib" in sys.modules,
+        "pdf_pages": result.pdf.pages if result.pdf else None,
+        "pdf_parts": result.pdf.parts if result.pdf else None,
         "maxrss_self_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "maxrss_children_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     }
@@ -443,11 +448,14 @@ def report(scenarios: list[Scenario], info: dict[str, str], runs: int, load: tup
                        f"{sum(bool(r.report.get('matplotlib_imported')) for r in s.noop)} of {len(s.noop)} runs.")
     pdf_runs = [s for s in scenarios if s.pdf]
     if pdf_runs:
-        out += ["", "## PDF edition", "", "| Compendium | PDF stage | Whole build with PDF (charts cached) | "
-                "Peak memory | Runs |", "|---|---:|---:|---:|---:|"]
+        out += ["", "## PDF edition", "", "| Compendium | Pages | Parts | PDF stage | Whole build with PDF "
+                "(charts cached) | Peak memory | Runs |", "|---|---:|---:|---:|---:|---:|---:|"]
         for s in pdf_runs:
-            out.append(f"| {s.name} | {_s(s.stage('pdf', 'pdf'), 1)} | {_s(s.median('pdf', lambda r: r.wall), 1)} | "
+            out.append(f"| {s.name} | {_count(s.pdf, 'pdf_pages')} | {_count(s.pdf, 'pdf_parts')} | "
+                       f"{_s(s.stage('pdf', 'pdf'), 1)} | {_s(s.median('pdf', lambda r: r.wall), 1)} | "
                        f"{_mib(s.median('pdf', lambda r: r.peak_bytes))} | {len(s.pdf)} |")
+        out += ["", "The PDF stage lays out every part of the print document at least twice (page numbers first, "
+                "then drawn), in one process a core; peak memory is that of the whole build's process tree."]
     out += ["", "## Other measures", "", "| Compendium | Validation (load + validate + resolve) | "
             "Cold charts: per chart | Claim page HTML: median | Claim page HTML: max |", "|---|---:|---:|---:|---:|"]
     for s in ok:
@@ -545,7 +553,7 @@ def targets(scenarios: list[Scenario]) -> list[str]:
     if chart_source:
         met, how = _by(_per_chart(chart_source), CHART_TARGET_S, lambda v: f"{v * 1000:.0f} ms")
         lines.append(f"- cold chart rendering at most 100 ms per chart ({chart_source.name}, "
-                     f"{chart_source.charts} charts, over {_cores()} cores) — " + _verdict(met, how))
+                     f"{chart_source.charts} charts, over {cores()} cores) — " + _verdict(met, how))
     for name, target in (("real record", VALIDATE_REAL_S), ("synthetic N=1000", VALIDATE_1000_S)):
         if name in by_name:
             met, how = _by(_validation(by_name[name]), target, lambda v: f"{v:.2f} s")
@@ -569,13 +577,6 @@ def targets(scenarios: list[Scenario]) -> list[str]:
 
 def _fmt_pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
 
 
 def _load() -> str:
@@ -610,6 +611,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100,1000", help="synthetic sizes, in claims (default: 100,1000)")
     parser.add_argument("--pdf-runs", type=int, default=1,
                         help="builds with the PDF edition of the real record (default 1: it is slow; 0: none)")
+    parser.add_argument("--pdf-sizes", default="1000",
+                        help="synthetic sizes whose PDF edition is also timed, once each (default: 1000; '' for none)")
     parser.add_argument("--no-real", action="store_true", help="leave out the real record")
     parser.add_argument("--no-profile", action="store_true", help="do not profile the largest synthetic build")
     parser.add_argument("--output", type=Path, default=OUTPUT,
@@ -653,6 +656,8 @@ def main(argv: list[str] | None = None) -> int:
             scenarios.append(bench_scenario(f"synthetic N={n}", source, work, args.runs, log, deadline, profile))
             if profile is not None and profile.exists():
                 hot, hot_name = hot_spots(profile), f"synthetic N={n}, no change"
+            if str(n) in args.pdf_sizes.split(",") and not scenarios[-1].problem:
+                bench_pdf(scenarios[-1], source, work, 1, log)
     text = report(scenarios, machine(), args.runs, (load_start, _load()), hot, hot_name, _kept_notes(args.output),
                   time.perf_counter() - started)
     args.output.write_text(text, "utf-8")

@@ -11,6 +11,7 @@ from pathlib import Path
 from compendium import charts
 from compendium.charts import render_charts
 from compendium.pipeline import CACHE_DIR, build, check
+from compendium.processes import cores
 from compendium.synth import write_compendium
 
 # Run in a fresh interpreter, so that what the build imports can be seen in sys.modules.
@@ -90,8 +91,8 @@ def test_charts_drawn_by_several_processes_are_the_same_bytes(tmp_path: Path) ->
 
 def test_enough_charts_are_shared_between_the_cores() -> None:
     assert charts._workers_for(charts.PARALLEL_FROM - 1) == 1
-    assert charts._workers_for(200) == charts._cores()
-    assert charts._workers_for(8) == min(charts._cores(), 8 // charts.CHARTS_PER_PROCESS)
+    assert charts._workers_for(200) == cores()
+    assert charts._workers_for(8) == min(cores(), 8 // charts.CHARTS_PER_PROCESS)
 
 
 def test_pdf_is_laid_out_again_when_the_record_changes(sample: Path) -> None:

@@ -21,7 +21,8 @@ from pypdf.generic import ContentStream, DictionaryObject
 from compendium.charts import OUTPUT as CHARTS_OUTPUT
 from compendium.edition import Edition
 from compendium.model import Compendium
-from compendium.pdf import PDF_NAME, read_cover, render_html, write_pdf
+from compendium.pdf import PDF_NAME, read_cover, write_pdf
+from compendium.pdf.document import print_document
 from compendium.pipeline import build, check
 
 from conftest import REPO, copy_sample
@@ -86,6 +87,18 @@ class Pdf:
                     uris.add(str(action.get_object()["/URI"]))
         return uris
 
+    def running_header(self, index: int) -> str:
+        """The text in the page's top margin (24 mm), where the running header is."""
+        page = self.reader.pages[index]
+        top = float(page.mediabox.top) - 24 * 72 / 25.4
+        found: list[str] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], _font: object, _size: object) -> None:
+            if cm[1] * tm[4] + cm[3] * tm[5] + cm[5] > top:  # the text's y on the page
+                found.append(text)
+        page.extract_text(visitor_text=visit)
+        return _words(" ".join(found))
+
     def page_of(self, name: str) -> int:
         return self.reader.get_destination_page_number(self.reader.named_destinations[name])
 
@@ -148,13 +161,19 @@ class Built:
     pdf: Pdf
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+@pytest.fixture(scope="module", params=["one part", "many parts"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The sample's PDF as the build makes it (small enough for one part), and cut into many parts, so
+    that links, page numbers, bookmarks and running headers are checked across the parts' seams."""
     root = copy_sample(tmp_path_factory.mktemp("pdf"))
     result = build(root)
     assert not result.pdf_problem, result.pdf_problem
     assert result.site_ok, result.site_output
     assert result.compendium is not None
+    if request.param == "many parts":
+        cover = read_cover(root, Edition("2026-01-01", ""))
+        stats = write_pdf(result.compendium, cover, root / "site" / PDF_NAME, part_size=2_000)
+        assert stats.parts >= 8, stats
     return Built(root, result.compendium, Pdf.read(root / "site" / PDF_NAME))
 
 
@@ -206,6 +225,32 @@ def test_internal_links_lead_to_existing_destinations_on_the_right_page(built: B
     first = next(iter(compendium.evidence))
     label_page = built.pdf.page_of(f"evidence-{first}") + 1
     assert f"E1 {_words(compendium.evidence[first].title)} (see p. {label_page})" in built.pdf.text
+
+
+def test_every_printed_page_number_is_the_page_its_link_leads_to(built: Built) -> None:
+    """Each "E3 Title (see p. N)" of the claims' evidence lists, and each entry of the contents."""
+    text = built.pdf.text
+    for number, (item_id, item) in enumerate(built.compendium.evidence.items(), start=1):
+        page = built.pdf.page_of(f"evidence-{item_id}") + 1
+        reference = f"E{number} {_words(item.title)} (see p."
+        assert text.count(reference) >= 1, item_id
+        assert text.count(reference) == text.count(f"{reference} {page})"), f"a link to {item_id} misprints p. {page}"
+    contents = " ".join(built.pdf.page_texts[1:built.pdf.page_of("how-to-read") + 1])
+    for number, (claim_id, claim) in enumerate(built.compendium.claims.items(), start=1):
+        page = built.pdf.page_of(f"claim-{claim_id}") + 1
+        assert re.search(rf"C{number} {re.escape(_words(claim.title))} \([^)]*\) \.+ ?{page}\b", contents), claim_id
+
+
+def test_running_header_names_the_section_on_every_page(built: Built) -> None:
+    """Also on the pages of a part that goes on with a section begun in the part before."""
+    starts = [(built.pdf.page_of(section), title) for section, title in
+              (("claims", "Claims"), ("evidence", "Evidence"), ("timeline", "Timeline"), ("method", "Method"),
+               ("references", "References"))]
+    ends = [page for page, _ in starts[1:]] + [len(built.pdf.page_texts)]
+    for (first, title), end in zip(starts, ends, strict=True):
+        for page in range(first, end):
+            header = built.pdf.running_header(page)
+            assert header.startswith(title), f"page {page + 1}: the header reads {header!r}"
 
 
 def test_every_font_is_embedded(built: Built) -> None:
@@ -296,7 +341,7 @@ def test_contributor_text_is_shown_not_interpreted(sample: Path, tmp_path: Path)
     result = build(sample, make_site=False, pdf_file=tmp_path / "out.pdf")
     assert not result.pdf_problem, result.pdf_problem
     assert result.compendium is not None
-    html = render_html(result.compendium, read_cover(sample, Edition("2026-01-01", "")))
+    html = "".join(print_document(result.compendium, read_cover(sample, Edition("2026-01-01", ""))).parts)
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html and "<img src=\"file:///etc" not in html
     pdf = Pdf.read(tmp_path / "out.pdf")
     assert _words(hostile) in pdf.text

@@ -12,14 +12,13 @@ import csv
 import hashlib
 import io
 import json
-import os
-import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from compendium.chartkinds import KINDS, PlottedPoint
 from compendium.model import Chart, Compendium
+from compendium.processes import cores, worker_context
 
 OUTPUT = "assets/compendium/charts"
 def _drawing_code_hash() -> str:
@@ -103,15 +102,8 @@ def render_charts(compendium: Compendium, docs_dir: Path, cache_file: Path,
     return files, ChartStats(len(todo), len(compendium.charts) - len(todo))
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))  # The cores this process may run on (CI containers limit them).
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
 def _workers_for(count: int) -> int:
-    return 1 if count < PARALLEL_FROM else max(1, min(_cores(), count // CHARTS_PER_PROCESS))
+    return 1 if count < PARALLEL_FROM else max(1, min(cores(), count // CHARTS_PER_PROCESS))
 
 
 def _draw_job(job: tuple[Chart, list[PlottedPoint]]) -> str:
@@ -122,21 +114,17 @@ def _draw_all(jobs: list[tuple[Chart, list[PlottedPoint]]], workers: int) -> lis
     """The SVG of each job, in order; with workers > 1, drawn by that many processes."""
     if workers <= 1 or len(jobs) <= 1:
         return [draw_svg(chart, points) for chart, points in jobs]
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # fork starts a worker without importing the engine again; but a process forked while other threads
-    # run (the preview server's) may inherit a lock one of them held, so then a fresh interpreter is spawned.
-    single_threaded = threading.active_count() == 1
-    method = "fork" if single_threaded and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork":
+    context = worker_context()
+    if context.get_start_method() == "fork":
         # Imported once here, matplotlib is inherited by every worker instead of imported by each (0.5 s of
         # CPU apiece, which a second core busy with other work would have to pay in full).
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context) as pool:
         return list(pool.map(_draw_job, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
 
 

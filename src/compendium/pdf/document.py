@@ -1,27 +1,25 @@
-"""Stage 6, the PDF edition: the whole compendium as one document to read offline, print and cite.
+"""The PDF edition's text: the print document as HTML, in parts that are laid out one at a time.
 
-Made with WeasyPrint from print templates of its own (templates/pdf/), fed by the same model as the
-web pages, not by printing those pages: paper needs page numbers where the web has links ("see
-evidence E12, p. 34"), URLs written out in full, one running order with a table of contents, and
-running headers. The charts are the SVG files that charts.py drew, embedded as vector drawings.
+Written for paper from the same model as the web pages, not a print of them: paper needs page numbers
+where the web has links ("see evidence E12, p. 34"), URLs written out in full, one running order with
+a table of contents, and running headers. The charts are the SVG files that charts.py drew.
+
+The document is cut into parts of about the same size, each a whole HTML document that starts on a new
+page: the cover and contents, runs of claims or evidence items, the timeline, method and references.
+Each part is laid out on its own (layout.py), so that time and memory grow with the size of a part, not
+with the square of the whole document. A cross-reference names its target by href="#anchor"; its page
+number is filled in at layout, once the pages of every part are known.
 
 Contributor text reaches the HTML only through jinja2's autoescape: it is shown, never interpreted.
-WeasyPrint may fetch only the chart files (and nothing from the network), through the URL fetcher
-below, so no text can make the build read another file.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 import os
 import re
-import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -43,24 +41,10 @@ from compendium.settings import read_mkdocs_config
 from compendium.text import BIDI_AND_INVISIBLE
 from compendium.wording import DESIGNS, INDEPENDENCE, VERIFICATION, figure_value, format_number, rating_label
 
-PDF_NAME = "compendium.pdf"
-PAPERS = {"a4": "A4", "letter": "letter"}  # --paper choice -> CSS page size
-
-MISSING_LIBRARIES = """\
-the PDF edition is made with WeasyPrint, which needs the Pango text library; it is not installed here.
-  On Debian or Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-fonts-liberation2 fonts-dejavu-core
-  On Fedora: sudo dnf install pango liberation-serif-fonts liberation-sans-fonts
-  On macOS (Homebrew): brew install pango
-then run the command again ({detail})"""
-
-
-
-PDF_CACHE = ".cache/pdf"  # under the compendium's root: the last PDF of each paper size, with its key
-
-
-class PdfError(Exception):
-    """The PDF could not be made; the message says why and what to do."""
+# How much HTML goes into one part: about 60 A4 pages of claims or evidence. Smaller parts cost a
+# little more in all (each is a WeasyPrint document of its own) and use less memory; two are laid out
+# at once, one a core.
+PART_SIZE = 200_000
 
 
 @dataclass(frozen=True)
@@ -95,12 +79,6 @@ def long_date(iso: str) -> str:
     except ValueError:
         return iso
     return f"{day.day} {day:%B %Y}"
-
-
-@dataclass(frozen=True)
-class PdfStats:
-    pages: int
-    seconds: float
 
 
 def build_date() -> datetime.date:
@@ -225,7 +203,9 @@ def _toc_entries(converter: markdown.Markdown) -> Iterator[tuple[int, str, Marku
     yield from walk(getattr(converter, "toc_tokens", []))
 
 
-# --- The document ---
+
+
+# --- The document, as sections of items ---
 
 @dataclass(frozen=True)
 class _Labels:
@@ -233,6 +213,37 @@ class _Labels:
 
     claims: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the book (Claims, Evidence, Timeline, Method, References): its items as HTML fragments."""
+
+    id: str  # its anchor, which the contents and cross-references name
+    title: str
+    css_class: str  # 'part', or 'part method' for the Markdown method page
+    fragments: tuple[Markup, ...]  # an item each (a claim, an evidence item, a reference ...), in order
+
+
+@dataclass(frozen=True)
+class Slice:
+    """The run of a section's fragments that one part holds; only the first run opens the section."""
+
+    section: Section
+    fragments: tuple[Markup, ...]
+    opens: bool
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """The print document cut into parts, each a whole HTML document that starts on a new page."""
+
+    parts: tuple[str, ...]
+    title: str
+    author: str
+    description: str
+    printed: datetime.date
+    language: str = "en-GB"
 
 
 def _environment(compendium: Compendium, labels: _Labels, ids: set[str]) -> jinja2.Environment:
@@ -294,8 +305,8 @@ def _citation_anchors(compendium: Compendium, has_timeline: bool) -> dict[str, s
     return anchors
 
 
-def render_html(compendium: Compendium, cover: Cover) -> str:
-    """The print document as HTML: cover, contents, claims, evidence, timeline, method, references."""
+def _sections(compendium: Compendium, cover: Cover) -> tuple[Markup, list[Section]]:
+    """The front matter (cover, contents, how to read) and the sections after it, as HTML."""
     labels = _Labels({c: f"C{i}" for i, c in enumerate(compendium.claims, 1)},
                      {e: f"E{i}" for i, e in enumerate(compendium.evidence, 1)})
     has_timeline = bool(compendium.timeline)
@@ -312,111 +323,65 @@ def render_html(compendium: Compendium, cover: Cover) -> str:
 
     env = _environment(compendium, labels, ids)
     formatted = format_references(compendium.references, compendium.root / REFERENCES_CACHE)
-    docs = compendium.root / "docs"
-    chart_files = {chart_id: (docs / CHARTS_OUTPUT / f"{chart_id}.svg").resolve().as_uri()
-                   for chart_id in compendium.charts}
-    return env.get_template("compendium.html.j2").render(
+    chart_dir = compendium.root / "docs" / CHARTS_OUTPUT
+    context: dict[str, Any] = dict(
         cover=cover, claims=compendium.claims, evidence=compendium.evidence, charts=compendium.charts,
         topics=compendium.topics, timeline=compendium.timeline, references=compendium.references,
-        formatted={key: Markup(link_urls(html, "url")) for key, html in formatted.items()}, style_name=STYLE_NAME,
-        stances=STANCES, backlinks=compendium.backlinks, chart_files=chart_files,
+        style_name=STYLE_NAME, stances=STANCES, backlinks=compendium.backlinks,
+        chart_files={c: (chart_dir / f"{c}.svg").resolve().as_uri() for c in compendium.charts},
         chart_sources={chart_id: _chart_sources(chart) for chart_id, chart in compendium.charts.items()},
-        chart_homes=_chart_homes(compendium),
-        citation_anchors=_citation_anchors(compendium, has_timeline),
+        chart_homes=_chart_homes(compendium), citation_anchors=_citation_anchors(compendium, has_timeline),
         claim_labels=labels.claims, evidence_labels=labels.evidence,
         method=method, method_headings=method_headings,
         used_by={e: compendium.backlinks.claims_by_evidence.get(e, ()) for e in compendium.evidence},
     )
+    front = Markup(env.get_template("front.html.j2").render(context))
+    items: Any = env.get_template("items.html.j2").make_module(context)
+    sections = [
+        Section("claims", "Claims", "part", tuple(items.claim(c) for c in compendium.claims.values())),
+        Section("evidence", "Evidence", "part", tuple(items.evidence_item(e) for e in compendium.evidence.values())),
+    ]
+    if has_timeline:
+        sections.append(Section("timeline", "Timeline", "part", tuple(items.event(e) for e in compendium.timeline)))
+    if method:
+        sections.append(Section("method", "Method", "part method", (method,)))
+    sections.append(Section("references", "References", "part", (
+        items.references_intro(),
+        *(items.reference(key, Markup(link_urls(html, "url"))) for key, html in formatted.items()))))
+    return front, sections
 
 
-def stylesheet(paper: str) -> str:
-    css = resources.files("compendium").joinpath("templates/pdf/print.css").read_text("utf-8")
-    return css + f"\n@page {{ size: {PAPERS[paper]}; }}\n"
+def pack(front: Markup, sections: list[Section], size: int = PART_SIZE) -> list[tuple[Markup, list[Slice]]]:
+    """Cut the document into parts of about size characters of HTML, only ever between two items.
+
+    The front matter begins the first part; a section that does not fit in what is left of a part goes
+    on in the next one. A part holds at least one item (or the front matter), however long."""
+    parts: list[tuple[Markup, list[Slice]]] = []
+    slices: list[Slice] = []  # the part being filled
+    used = len(front)
+    for section in sections:
+        run: list[Markup] = []
+        opens = True
+        for fragment in section.fragments:
+            if used and used + len(fragment) > size:
+                if run:
+                    slices.append(Slice(section, tuple(run), opens))
+                    opens = False
+                parts.append((Markup("") if parts else front, slices))
+                slices, run, used = [], [], 0
+            run.append(fragment)
+            used += len(fragment)
+        slices.append(Slice(section, tuple(run), opens))  # a section with no items still shows its title
+    parts.append((Markup("") if parts else front, slices))
+    return parts
 
 
-def _weasyprint() -> Any:
-    """WeasyPrint, or a PdfError saying what to install: it loads Pango when imported."""
-    try:
-        import weasyprint
-    except OSError as exc:  # cffi could not load libpango / libgobject
-        raise PdfError(MISSING_LIBRARIES.format(detail=str(exc).splitlines()[0] if str(exc) else "")) from exc
-    except ImportError as exc:
-        raise PdfError(f"WeasyPrint is not installed in this environment ({exc}): run `make pdf`, which "
-                       "installs the pinned requirements, or pip install -r requirements.txt") from exc
-    return weasyprint
-
-
-def _url_fetcher(weasyprint: Any, allowed: Path) -> Any:
-    """Fetches file: URLs under allowed (the chart SVGs) and refuses everything else."""
-
-    class ChartsOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc]
-        def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
-            if url.startswith("file:"):
-                from urllib.parse import unquote, urlparse
-
-                path = Path(unquote(urlparse(url).path)).resolve()
-                if path.is_relative_to(allowed):
-                    return super().fetch(url, headers)
-            raise ValueError(f"the PDF may only read the chart files, not {url}")
-
-    return ChartsOnly(fail_on_errors=True, allowed_protocols=["file"])
-
-
-def _install(content: bytes, target: Path) -> None:
-    """Write the PDF to target, replacing it only once the whole file is written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".compendium-", suffix=".pdf", dir=target.parent)
-    os.close(handle)
-    try:
-        Path(temporary).write_bytes(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-
-
-def write_pdf(compendium: Compendium, cover: Cover, target: Path, paper: str = "a4",
-              log: Callable[[str], None] = lambda _: None) -> PdfStats:
-    """Render the PDF edition to target, replacing it only once the whole file is written."""
-    if paper not in PAPERS:
-        raise PdfError(f"unknown paper size {paper!r}: choose one of {', '.join(PAPERS)}")
-    start = time.perf_counter()
-    weasyprint = _weasyprint()
-    charts_dir = (compendium.root / "docs" / CHARTS_OUTPUT).resolve()
-    missing = [c for c in compendium.charts if not (charts_dir / f"{c}.svg").is_file()]
-    if missing:
-        raise PdfError(f"chart files missing in {charts_dir}: {', '.join(missing)}; run `compendium charts` first")
-    html = render_html(compendium, cover)
-    # Laying out hundreds of pages takes most of a build: the same print document, stylesheet and
-    # charts give the same PDF, so the last one is reused (a build with nothing changed draws nothing).
-    digest = hashlib.sha256(f"{weasyprint.__version__}\0{html}\0{stylesheet(paper)}".encode())
-    for chart_id in sorted(compendium.charts):
-        digest.update((charts_dir / f"{chart_id}.svg").read_bytes())
-    key = digest.hexdigest()
-    cache = compendium.root / PDF_CACHE
-    cached_pdf, cached_key = cache / f"{paper}.pdf", cache / f"{paper}.json"
-    if cached_pdf.is_file() and cached_key.is_file():
-        try:
-            remembered = json.loads(cached_key.read_text("utf-8"))
-        except ValueError:
-            remembered = {}
-        if remembered.get("key") == key:
-            _install(cached_pdf.read_bytes(), target)
-            stats = PdfStats(int(remembered["pages"]), time.perf_counter() - start)
-            log(f"pdf: unchanged, {stats.pages} pages taken from the cache -> {target}")
-            return stats
-    fetcher = _url_fetcher(weasyprint, charts_dir)
-    document = weasyprint.HTML(string=html, base_url=charts_dir.as_uri() + "/", url_fetcher=fetcher)
-    try:
-        rendered = document.render(stylesheets=[weasyprint.CSS(string=stylesheet(paper))])
-    except weasyprint.urls.FatalURLFetchingError as exc:
-        raise PdfError(f"the PDF could not read a file it needs: {exc.__cause__ or exc}") from exc
-    content = rendered.write_pdf(pdf_identifier=False, uncompressed_pdf=False)
-    _install(content, target)
-    stats = PdfStats(len(rendered.pages), time.perf_counter() - start)
-    cache.mkdir(parents=True, exist_ok=True)
-    cached_pdf.write_bytes(content)
-    cached_key.write_text(json.dumps({"key": key, "pages": stats.pages}), "utf-8")
-    log(f"pdf: {stats.pages} pages in {stats.seconds:.1f} s ({paper}) -> {target}")
-    return stats
-
+def print_document(compendium: Compendium, cover: Cover, size: int = PART_SIZE) -> PrintDocument:
+    """The print document: cover, contents, claims, evidence, timeline, method, references, in parts."""
+    front, sections = _sections(compendium, cover)
+    env = _environment(compendium, _Labels(), set())
+    template = env.get_template("part.html.j2")
+    parts = tuple(template.render(cover=cover, front=part_front, slices=slices)
+                  for part_front, slices in pack(front, sections, size))
+    return PrintDocument(parts, title=cover.title, author=cover.title, description=cover.description,
+                         printed=cover.printed)
