@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NoReturn
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -40,8 +41,50 @@ def validator(kind: str) -> Draft202012Validator:
     return Draft202012Validator(schema(kind), registry=_registry())
 
 
+# The schemas have no $id: jsonschema-rs gives them this base, and their "common.schema.json#/..." $refs
+# resolve to the common schema registered under it, as they do to the names in _registry().
+_FAST_BASE = "json-schema:///"
+
+
+def _no_fetching(uri: str) -> NoReturn:
+    """Every schema is in the package: a $ref to anything else is a mistake, not something to download."""
+    raise ValueError(f"no schema {uri} in the package")
+
+
+@cache
+def _fast_registry() -> jsonschema_rs.Registry:
+    return jsonschema_rs.Registry(
+        ((f"{_FAST_BASE}{name}.schema.json", schema(name)) for name in [*KINDS, "common"]), retriever=_no_fetching)
+
+
+@cache
+def _fast_validator(kind: str) -> jsonschema_rs.Validator:
+    """The schema compiled by jsonschema-rs, once per process. Formats are not checked, as the python path
+    has no FormatChecker; the only other keywords jsonschema-rs does not know (x-...) are notes to both."""
+    return jsonschema_rs.validator_for(schema(kind), registry=_fast_registry(), retriever=_no_fetching,
+                                       base_uri=f"{_FAST_BASE}{kind}.schema.json", validate_formats=False)
+
+
+def fast_valid(data: Any, kind: str) -> bool:
+    """Whether jsonschema-rs finds data valid, with no messages: only ever trusted when it says yes.
+    Values it cannot take (bytes, a lone surrogate) and the few it is stricter on than the python path
+    (NaN and infinity, a newline before a pattern's $) count as invalid, and the python path decides."""
+    checker = _fast_validator(kind)  # Outside the try: a schema it cannot compile is a bug to see.
+    try:
+        return checker.is_valid(data)
+    except Exception:  # Anything it cannot read: let the python path judge, never pass it.
+        return False
+
+
 def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
     """Every schema violation in the document, each at its line with a hint on how to fix it."""
+    if fast_valid(document.data, kind):  # Nearly every document: the slow path below only explains errors.
+        return []
+    return explain_errors(document, kind)
+
+
+def explain_errors(document: YamlDocument, kind: str) -> list[Diagnostic]:
+    """validate() by python-jsonschema alone, whose errors carry what the messages need."""
     found: list[Diagnostic] = []
     for error in validator(kind).iter_errors(document.data):
         found.extend(_explain(document, error))

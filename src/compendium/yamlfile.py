@@ -23,9 +23,14 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 JsonPath = tuple[str | int, ...]
+# Where a value or key stands, (line, column), kept as a plain tuple rather than a Position: there is one for
+# every value and key (368,000 in a 1,000-claim compendium), and tuples of numbers are quicker to make and
+# soon untracked by the garbage collector, which would otherwise walk every one again as documents pile up.
+Mark = tuple[int, int]
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000  # Stops alias bombs ("billion laughs") long before memory runs out.
+MAX_DEPTH = 100  # Nesting deeper than any record needs, well before Python's recursion limit.
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
@@ -49,8 +54,8 @@ class YamlDocument:
     path: Path
     display: str
     data: Any
-    values: dict[JsonPath, Position]
-    keys: dict[JsonPath, Position]
+    values: dict[JsonPath, Mark]
+    keys: dict[JsonPath, Mark]
 
     def position(self, path: JsonPath, key: bool = False) -> Position:
         """The position of the value at path, or of its key; falls back to the nearest parent."""
@@ -58,7 +63,7 @@ class YamlDocument:
         for depth in range(len(path), -1, -1):
             found = table.get(path[:depth]) or self.values.get(path[:depth])
             if found:
-                return found
+                return Position(*found)
         return Position(1, 1)
 
     def diagnostic(self, path: JsonPath, message: str, hint: str = "", *, key: bool = False,
@@ -73,24 +78,27 @@ class YamlError(Exception):
         self.diagnostics = diagnostics
 
 
-def _mark(node: yaml.Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+def _mark(node: yaml.Node) -> Mark:
+    return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 class _Builder:
     def __init__(self, display: str):
         self.display = display
-        self.values: dict[JsonPath, Position] = {}
-        self.keys: dict[JsonPath, Position] = {}
+        self.values: dict[JsonPath, Mark] = {}
+        self.keys: dict[JsonPath, Mark] = {}
         self.problems: list[Diagnostic] = []
         self.count = 0
 
     def build(self, node: yaml.Node, path: JsonPath) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise YamlError([Diagnostic(self.display, *_astuple(_mark(node)),
+            raise YamlError([Diagnostic(self.display, *_mark(node),
                                         f"the file expands to more than {MAX_NODES} values",
                                         "remove aliases (*name) that repeat large parts of the file")])
+        if len(path) > MAX_DEPTH:
+            raise YamlError([Diagnostic(self.display, *_mark(node), f"values are nested more than {MAX_DEPTH} deep",
+                                        "check the brackets and indentation: no field needs this much nesting")])
         self.values.setdefault(path, _mark(node))
         if isinstance(node, yaml.MappingNode):
             return dict(self._mapping(node, path))
@@ -103,33 +111,29 @@ class _Builder:
         return _scalars.yaml_constructors.get(node.tag, _construct_other)(_scalars, node)
 
     def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> Iterator[tuple[str, Any]]:
-        seen: dict[str, Position] = {}
+        seen: dict[str, Mark] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(Diagnostic(self.display, *_astuple(_mark(key_node)),
+                self.problems.append(Diagnostic(self.display, *_mark(key_node),
                                                 "merge keys (<<) are not supported",
                                                 "write the fields out in full"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Diagnostic(self.display, *_astuple(_mark(key_node)),
+                self.problems.append(Diagnostic(self.display, *_mark(key_node),
                                                 "a field name must be plain text",
                                                 "write the field name on the left of the colon"))
                 continue
             key = str(key_node.value)
             where = _mark(key_node)
             if key in seen:
-                first = seen[key]
+                first_line = seen[key][0]
                 self.problems.append(Diagnostic(
-                    self.display, where.line, where.column, f"duplicate field '{key}'",
-                    f"'{key}' is already given on line {first.line}; keep one of them"))
+                    self.display, *where, f"duplicate field '{key}'",
+                    f"'{key}' is already given on line {first_line}; keep one of them"))
                 continue
             seen[key] = where
             self.keys[(*path, key)] = where
             yield key, self.build(value_node, (*path, key))
-
-
-def _astuple(p: Position) -> tuple[int, int]:
-    return p.line, p.column
 
 
 def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]:

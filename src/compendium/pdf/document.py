@@ -203,8 +203,6 @@ def _toc_entries(converter: markdown.Markdown) -> Iterator[tuple[int, str, Marku
     yield from walk(getattr(converter, "toc_tokens", []))
 
 
-
-
 # --- The document, as sections of items ---
 
 @dataclass(frozen=True)
