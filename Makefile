@@ -45,7 +45,7 @@ lint: $(STAMP)        ## ruff and mypy, as in pre-commit and CI
 	$(BIN)/ruff check src tests bench build_charts.py
 	$(BIN)/mypy
 
-bench: $(STAMP)       ## Time the build (real record, synthetic N=100 and 1,000) into BENCHMARKS.md (~15 min)
+bench: $(STAMP)       ## Time the build and the PDF (real record, synthetic N=100 and 1,000) into BENCHMARKS.md (~20 min)
 	$(BIN)/python bench/run.py
 
 golden: $(STAMP)      ## Regenerate the golden files of the rendered test pages
