@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any, NoReturn
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
@@ -37,8 +39,46 @@ def _registry() -> Registry:
 
 
 @cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern read as JSON Schema says (ECMA-262): an unescaped $ outside a class ends the text,
+    where Python's $ also matches before a final newline (so that 'abc\\n' would pass as an id)."""
+    translated, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        translated.append(char)
+    return re.compile("".join(translated))
+
+
+def _pattern(checker: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+    if checker.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _finite_number(checker: Any, instance: Any) -> bool:
+    """JSON has no NaN or infinity (YAML's .nan, .inf): they are not numbers here, as in jsonschema-rs."""
+    return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")) and (
+        not isinstance(instance, float) or math.isfinite(instance))
+
+
+# Draft 2020-12 as jsonschema-rs (the fast path) reads it: patterns as ECMA-262 reads them, and no NaN.
+_Validator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"pattern": _pattern},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number))
+
+
+@cache
 def validator(kind: str) -> Draft202012Validator:
-    return Draft202012Validator(schema(kind), registry=_registry())
+    checker: Draft202012Validator = _Validator(schema(kind), registry=_registry())
+    return checker
 
 
 # The schemas have no $id: jsonschema-rs gives them this base, and their "common.schema.json#/..." $refs
@@ -67,8 +107,7 @@ def _fast_validator(kind: str) -> jsonschema_rs.Validator:
 
 def fast_valid(data: Any, kind: str) -> bool:
     """Whether jsonschema-rs finds data valid, with no messages: only ever trusted when it says yes.
-    Values it cannot take (bytes, a lone surrogate) and the few it is stricter on than the python path
-    (NaN and infinity, a newline before a pattern's $) count as invalid, and the python path decides."""
+    Values it cannot take (bytes, a lone surrogate) count as invalid, and the python path decides."""
     checker = _fast_validator(kind)  # Outside the try: a schema it cannot compile is a bug to see.
     try:
         return checker.is_valid(data)
@@ -123,6 +162,8 @@ def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnos
     if error.validator == "type":
         expected = sub.get("type")
         got = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
+        if isinstance(error.instance, float) and not math.isfinite(error.instance):
+            got = f"{str(error.instance).replace('nan', '.nan').replace('inf', '.inf')}, which is not a number"
         yield document.diagnostic(path, f"expected {_type_words(expected)}{where}, got {got}",
                                   _describe(sub))
         return
