@@ -6,9 +6,9 @@ a table of contents, and running headers. The charts are the SVG files that char
 
 The document is cut into parts of about the same size, each a whole HTML document that starts on a new
 page: the cover and contents, runs of claims or evidence items, the timeline, method and references.
-Each part is laid out on its own (layout.py), so that time and memory grow with the size of a part, not
-with the square of the whole document. A cross-reference names its target by href="#anchor"; its page
-number is filled in at layout, once the pages of every part are known.
+Each part is laid out on its own (layout.py), so that the memory a layout holds is a part's, not the
+whole document's. A cross-reference names its target by href="#anchor"; its page number is filled in
+at layout, once the pages of every part are known.
 
 Contributor text reaches the HTML only through jinja2's autoescape: it is shown, never interpreted.
 """

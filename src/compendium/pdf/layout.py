@@ -1,10 +1,12 @@
 """Lays the parts of the print document out with WeasyPrint, and finds the page of every anchor.
 
 A page number that a cross-reference or the contents prints depends on the layout of everything
-before its target. WeasyPrint can work such numbers out itself (target-counter), but it lays pages
-out again and again to do so, and keeps account of them in lists that it searches on every page:
-time grows with the square of the document (a 1,000-claim compendium, about 6,300 pages, was still
-being laid out after 45 minutes, with 11 GB in use). So the numbers are found here instead:
+before its target. WeasyPrint can work such numbers out itself (target-counter), but only for one
+document laid out whole: it holds the layout of every page until the file is written (about 1.9 MB a
+page), lays pages out again when a number changes, and keeps account of the numbers in lists that it
+rebuilds and searches on every page, which grows with the square of the page count. A 1,000-claim
+compendium (about 6,300 pages) was still being laid out after 45 minutes, with 11 GB in use. So the
+numbers are found here instead:
 
 1. every part is laid out on its own, with placeholder numbers as wide as the real ones will be,
    which tells how many pages each part has and on which of them every anchor is;
