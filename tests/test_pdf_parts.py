@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from markupsafe import Markup
 
+from compendium.pdf import layout
 from compendium.pdf.document import Section, pack
 from compendium.pdf.errors import PdfError
 from compendium.pdf.layout import paginate
@@ -61,3 +63,14 @@ def test_links_across_parts_print_the_page_they_lead_to(tmp_path: Path) -> None:
     assert first > 1
     assert layouts[1].anchors["far"][0] == 0
     assert layouts[0].printed == {"far": str(first + 1)} and layouts[1].printed == {"far": str(first + 1)}
+
+
+def _killed(job: object) -> None:
+    os._exit(9)  # as the kernel's out-of-memory killer would end a worker: no exception, no result
+
+
+def test_a_worker_that_dies_ends_the_build_with_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(layout, "lay_out", _killed)
+    parts = ["<html><body><p>one</p></body></html>", "<html><body><p>two</p></body></html>"]
+    with pytest.raises(PdfError, match="stopped before it finished"):
+        paginate(parts, "a4", tmp_path, workers=2)

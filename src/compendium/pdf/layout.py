@@ -15,8 +15,8 @@ numbers are found here instead:
 3. if a real number moved an anchor to another page (a line one digit longer), the parts whose
    numbers changed are laid out and drawn again, until none does.
 
-Parts are laid out in worker processes, one a core. Memory grows with the size of a part, not of
-the whole document, and the parts' PDFs are joined by join.py.
+Parts are laid out in worker processes, one a core. The memory a worker holds is that of the largest
+part it laid out, not of the whole document, and the parts' PDFs are joined by join.py.
 
 WeasyPrint may read only the chart files (and nothing from the network), through the URL fetcher
 below, so no text in the data can make the build read another file.
@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -168,9 +170,14 @@ def lay_out(job: Job) -> PartLayout:
 def _lay_out_all(jobs: list[Job], workers: int) -> list[PartLayout]:
     if workers <= 1 or len(jobs) <= 1:
         return [lay_out(job) for job in jobs]
-    # Each worker lays out one part and ends, giving its memory back before the next part starts.
-    with worker_context().Pool(min(workers, len(jobs)), maxtasksperchild=1) as pool:
-        return pool.map(lay_out, jobs, chunksize=1)
+    # concurrent.futures, not multiprocessing.Pool: a worker killed (by the kernel, out of memory) ends
+    # the build with an error instead of leaving it waiting for ever.
+    try:
+        with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=worker_context()) as pool:
+            return list(pool.map(lay_out, jobs))
+    except BrokenProcessPool as exc:
+        raise PdfError("a process laying out the PDF stopped before it finished (out of memory?); run "
+                       "`compendium pdf` again, or with more memory free") from exc
 
 
 def _page_numbers(layouts: Sequence[PartLayout]) -> tuple[dict[str, str], list[int], int]:
