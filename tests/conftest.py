@@ -10,6 +10,7 @@ import pytest
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SAMPLE = TESTS / "sample"
+BAD_INPUTS = TESTS / "bad_inputs"  # one folder a case, its files replacing the sample's
 GENERATED = ("docs/claims", "docs/evidence", "docs/topics", "docs/references.md", "docs/timeline.md",
              "docs/assets", "docs/.generated", ".cache", "site")
 
@@ -28,6 +29,18 @@ def copy_sample(destination: Path) -> Path:
 
     shutil.copytree(SAMPLE, root, ignore=ignore)
     (destination / "src").symlink_to(REPO / "src")
+    return root
+
+
+def copy_bad_input(case: str, destination: Path) -> Path:
+    """The sample compendium with the files of tests/bad_inputs/<case> in place of its own."""
+    root = copy_sample(destination)
+    folder = BAD_INPUTS / case
+    for source in folder.rglob("*"):
+        if source.is_file():
+            target = root / source.relative_to(folder)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source, target)
     return root
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,20 +12,10 @@ import yaml
 from compendium.cli import main
 from compendium.pipeline import check
 
-from conftest import TESTS, copy_sample
+from conftest import BAD_INPUTS, copy_bad_input
 
-CASES = TESTS / "bad_inputs"
+CASES = BAD_INPUTS
 EXPECTED = yaml.safe_load((CASES / "expected.yml").read_text("utf-8"))
-
-
-def _apply(case: str, destination: Path) -> Path:
-    root = copy_sample(destination)
-    for source in (CASES / case).rglob("*"):
-        if source.is_file():
-            target = root / source.relative_to(CASES / case)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target)
-    return root
 
 
 def test_every_case_folder_has_expectations() -> None:
@@ -36,7 +25,7 @@ def test_every_case_folder_has_expectations() -> None:
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_bad_input_gives_exactly_its_problems(case: str, tmp_path: Path) -> None:
-    root = _apply(case, tmp_path)
+    root = copy_bad_input(case, tmp_path)
     report, compendium = check(root)
     found = [{"at": f"{d.path}:{d.line}:{d.column}", "severity": d.severity, "message": d.message, "hint": d.hint}
              for d in report.sorted()]
@@ -49,7 +38,7 @@ def test_bad_input_gives_exactly_its_problems(case: str, tmp_path: Path) -> None
 
 
 def test_validate_command_exits_1_and_names_every_problem(tmp_path: Path) -> None:
-    root = _apply("several-problems", tmp_path)
+    root = copy_bad_input("several-problems", tmp_path)
     run = subprocess.run([sys.executable, "-m", "compendium", "validate", "--root", str(root)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 1
@@ -64,7 +53,7 @@ def test_validate_command_exits_1_and_names_every_problem(tmp_path: Path) -> Non
 
 
 def test_github_format_annotates_each_line(tmp_path: Path) -> None:
-    root = _apply("unknown-evidence", tmp_path)
+    root = copy_bad_input("unknown-evidence", tmp_path)
     run = subprocess.run([sys.executable, "-m", "compendium", "validate", "--root", str(root), "--format", "github"],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 1
@@ -73,14 +62,14 @@ def test_github_format_annotates_each_line(tmp_path: Path) -> None:
 
 
 def test_warnings_fail_only_with_strict(tmp_path: Path) -> None:
-    root = _apply("unused-items", tmp_path)
+    root = copy_bad_input("unused-items", tmp_path)
     command = [sys.executable, "-m", "compendium", "validate", "--root", str(root)]
     assert subprocess.run(command, capture_output=True, check=False).returncode == 0
     assert subprocess.run([*command, "--strict"], capture_output=True, check=False).returncode == 1
 
 
 def test_failed_build_writes_nothing(tmp_path: Path) -> None:
-    root = _apply("unknown-evidence", tmp_path)
+    root = copy_bad_input("unknown-evidence", tmp_path)
     run = subprocess.run([sys.executable, "-m", "compendium", "build", "--root", str(root)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +14,9 @@ from compendium.load import FOLDERS, load_sources
 from compendium.schemas import KINDS, explain_errors, fast_valid, validate, validator
 from compendium.yamlfile import YamlDocument
 
-from conftest import REPO, SAMPLE, TESTS, copy_sample
+from conftest import BAD_INPUTS, REPO, SAMPLE, copy_bad_input
 
-CASES = TESTS / "bad_inputs"
+CASES = BAD_INPUTS
 
 
 def _documents(root: Path) -> list[tuple[YamlDocument, str]]:
@@ -41,17 +40,6 @@ def _disagreements(documents: list[tuple[YamlDocument, str]]) -> list[str]:
     return wrong
 
 
-def _case_root(case: str, destination: Path) -> Path:
-    """The sample compendium with the bad input's files in place of its own, as test_bad_inputs.py makes it."""
-    root = copy_sample(destination)
-    for source in (CASES / case).rglob("*"):
-        if source.is_file():
-            target = root / source.relative_to(CASES / case)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target)
-    return root
-
-
 def test_python_path_checks_no_formats() -> None:
     # The fast path is compiled with validate_formats=False. Were a FormatChecker added to the python path,
     # the fast path would pass values it rejects: teach it the same formats first.
@@ -61,14 +49,14 @@ def test_python_path_checks_no_formats() -> None:
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if p.is_dir()))
 def test_paths_agree_on_every_bad_input(case: str, tmp_path: Path) -> None:
-    assert _disagreements(_documents(_case_root(case, tmp_path))) == []
+    assert _disagreements(_documents(copy_bad_input(case, tmp_path))) == []
 
 
 def test_bad_inputs_include_documents_the_schemas_reject(tmp_path: Path) -> None:
     # Without these, the agreement above could hold because every document was valid.
     rejected = set()
     for case in ("bad-date", "bad-enum", "missing-field", "unknown-field", "wrong-type", "several-problems"):
-        documents = _documents(_case_root(case, tmp_path / case))
+        documents = _documents(copy_bad_input(case, tmp_path / case))
         rejected.update(case for document, kind in documents if not fast_valid(document.data, kind))
     assert rejected == {"bad-date", "bad-enum", "missing-field", "unknown-field", "wrong-type", "several-problems"}
 

@@ -19,7 +19,7 @@ import datetime
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -209,8 +209,8 @@ def _toc_entries(converter: markdown.Markdown) -> Iterator[tuple[int, str, Marku
 class _Labels:
     """Short labels that a reader can look up on paper: C1, C2 ... for claims, E1, E2 ... for evidence."""
 
-    claims: dict[str, str] = field(default_factory=dict)
-    evidence: dict[str, str] = field(default_factory=dict)
+    claims: dict[str, str]
+    evidence: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -303,8 +303,9 @@ def _citation_anchors(compendium: Compendium, has_timeline: bool) -> dict[str, s
     return anchors
 
 
-def _sections(compendium: Compendium, cover: Cover) -> tuple[Markup, list[Section]]:
-    """The front matter (cover, contents, how to read) and the sections after it, as HTML."""
+def _sections(compendium: Compendium, cover: Cover) -> tuple[jinja2.Environment, Markup, list[Section]]:
+    """The front matter (cover, contents, how to read) and the sections after it, as HTML, with the
+    environment that rendered them."""
     labels = _Labels({c: f"C{i}" for i, c in enumerate(compendium.claims, 1)},
                      {e: f"E{i}" for i, e in enumerate(compendium.evidence, 1)})
     has_timeline = bool(compendium.timeline)
@@ -346,7 +347,7 @@ def _sections(compendium: Compendium, cover: Cover) -> tuple[Markup, list[Sectio
     sections.append(Section("references", "References", "part", (
         items.references_intro(),
         *(items.reference(key, Markup(link_urls(html, "url"))) for key, html in formatted.items()))))
-    return front, sections
+    return env, front, sections
 
 
 def pack(front: Markup, sections: list[Section], size: int = PART_SIZE) -> list[tuple[Markup, list[Slice]]]:
@@ -376,8 +377,7 @@ def pack(front: Markup, sections: list[Section], size: int = PART_SIZE) -> list[
 
 def print_document(compendium: Compendium, cover: Cover, size: int = PART_SIZE) -> PrintDocument:
     """The print document: cover, contents, claims, evidence, timeline, method, references, in parts."""
-    front, sections = _sections(compendium, cover)
-    env = _environment(compendium, _Labels(), set())
+    env, front, sections = _sections(compendium, cover)
     template = env.get_template("part.html.j2")
     parts = tuple(template.render(cover=cover, front=part_front, slices=slices)
                   for part_front, slices in pack(front, sections, size))

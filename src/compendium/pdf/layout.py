@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -63,9 +64,14 @@ def load_weasyprint() -> Any:
     return weasyprint
 
 
+@cache
+def _print_css() -> str:
+    return resources.files("compendium").joinpath("templates/pdf/print.css").read_text("utf-8")
+
+
 def stylesheet(paper: str, first_page: int = 1, total: str = "") -> str:
     """The print stylesheet for one part: paper size, the number of its first page, the total."""
-    css = resources.files("compendium").joinpath("templates/pdf/print.css").read_text("utf-8")
+    css = _print_css()
     footer = f'"Page " counter(page) " of {total}"' if total else '"Page " counter(page)'
     return (css + f"\n@page {{ size: {PAPERS[paper]}; @bottom-right {{ content: {footer}; }} }}\n"
             f"@page :first {{ counter-reset: page {first_page}; }}\n")
