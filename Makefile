@@ -49,7 +49,7 @@ bench: $(STAMP)       ## Time the build and the PDF (real record, synthetic N=10
 	$(BIN)/python bench/run.py
 
 golden: $(STAMP)      ## Regenerate the golden files of the rendered test pages
-	$(BIN)/python -m pytest tests/test_render.py --update-golden
+	$(BIN)/python -m pytest tests/test_render.py tests/test_bad_inputs.py --update-golden
 
 clean:
 	rm -rf site site.previous .cache dist docs/.generated docs/assets/compendium docs/claims docs/evidence \

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -32,16 +35,68 @@ def copy_sample(destination: Path) -> Path:
     return root
 
 
+CASE_SETUP = "case.yml"  # in a case folder: the changes that plain files cannot carry (see apply_case)
+
+
 def copy_bad_input(case: str, destination: Path) -> Path:
-    """The sample compendium with the files of tests/bad_inputs/<case> in place of its own."""
+    """The sample compendium with the files of tests/bad_inputs/<case> in place of its own, then the
+    changes its case.yml describes."""
     root = copy_sample(destination)
     folder = BAD_INPUTS / case
     for source in folder.rglob("*"):
-        if source.is_file():
+        if source.is_file() and source.name != CASE_SETUP:
             target = root / source.relative_to(folder)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target)
+    if (folder / CASE_SETUP).is_file():
+        apply_case(root, yaml.safe_load((folder / CASE_SETUP).read_text("utf-8")))
     return root
+
+
+def apply_case(root: Path, setup: dict[str, Any]) -> None:
+    """What a hostile pull request could hold but a plain file in this repository cannot, or need not:
+      remove:   [name]                     files taken away
+      replace:  {file: [[old, new], ...]}  text replaced in a sample file (old must be there)
+      append:   {file: text}               text added at the end of a file
+      files:    {name: text}               files whose names git or editors cannot hold (newlines, length)
+      symlinks: {name: target}             symbolic links
+      fifos:    [name]                     named pipes
+    A text is a string, or a list of strings and [string, times] pairs (see _text)."""
+    for name in setup.get("remove", []):
+        (root / name).unlink()
+    for name, pairs in setup.get("replace", {}).items():
+        path = root / name
+        text = path.read_text("utf-8")
+        for old, new in pairs:
+            assert old in text, f"{name} does not hold {old!r}"
+            text = text.replace(old, _text(new))
+        path.write_text(text, "utf-8")
+    for name, text in setup.get("append", {}).items():
+        with (root / name).open("ab") as handle:
+            handle.write(_bytes(text))
+    for name, text in setup.get("files", {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(_bytes(text))
+    for name, target in setup.get("symlinks", {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).symlink_to(target)
+    for name in setup.get("fifos", []):
+        os.mkfifo(root / name)
+
+
+def _text(spec: str | list[Any]) -> str:
+    """A text of a case: a string, or a list of strings and [string, times] pairs, joined (large inputs are
+    made when the test runs, not committed)."""
+    if isinstance(spec, str):
+        return spec
+    return "".join(part if isinstance(part, str) else part[0] * part[1] for part in spec)
+
+
+def _bytes(spec: str | list[Any] | dict[str, Any]) -> bytes:
+    """_text as UTF-8, or {latin1: text}: each character one byte, for bytes that are not UTF-8."""
+    if isinstance(spec, dict):
+        return _text(spec["latin1"]).encode("latin-1")
+    return _text(spec).encode("utf-8")
 
 
 @pytest.fixture

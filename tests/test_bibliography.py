@@ -10,7 +10,8 @@ from compendium.bibliography import format_references, load_references
 def _load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
     path = tmp_path / "references.bib"
     path.write_text(text)
-    return load_references(path, "references.bib")
+    loaded = load_references(path, "references.bib")
+    return loaded.references, loaded.unreadable, loaded.problems
 
 
 def test_failed_block_names_line_and_reason(tmp_path: Path) -> None:
@@ -26,7 +27,7 @@ def test_failed_block_names_line_and_reason(tmp_path: Path) -> None:
 def test_csl_json_keeps_url_urldate_doi_and_corporate_author(tmp_path: Path) -> None:
     refs, _, problems = _load(tmp_path, "@online{nhs, author = {{NHS Digital}}, title = {Psychological Therapies "
                                         "\\& {IAPT}}, year = {2019}, month = {nov}, url = {https://digital.nhs.uk/x}, "
-                                        "urldate = {2026-11-01}, doi = {https://doi.org/10.1/ABC}}\n")
+                                        "urldate = {2026-11-01}, doi = {https://doi.org/10.1234/ABC}}\n")
     assert problems == []
     csl = refs["nhs"].csl
     assert csl["author"] == [{"literal": "NHS Digital"}]
@@ -34,15 +35,16 @@ def test_csl_json_keeps_url_urldate_doi_and_corporate_author(tmp_path: Path) -> 
     assert csl["URL"] == "https://digital.nhs.uk/x"
     assert csl["accessed"] == {"date-parts": [[2026, 11, 1]]}
     assert csl["issued"] == {"date-parts": [[2019, 11]]}
-    assert csl["DOI"] == "10.1/ABC" and refs["nhs"].link == "https://doi.org/10.1/ABC"
+    assert csl["DOI"] == "10.1234/ABC" and refs["nhs"].link == "https://doi.org/10.1234/ABC"
 
 
 def test_bad_url_and_dates_reported(tmp_path: Path) -> None:
     text = "@misc{a, title={t}, year={20x0}, url={javascript:alert(1)}, urldate={yesterday}}\n"
     _, _, problems = _load(tmp_path, text)
     messages = sorted(p.message for p in problems)
-    assert messages == ["the url of 'a' is not a web address", "the urldate of 'a' is not a date",
-                        "the year of 'a' is not a year: '20x0'"]
+    assert messages == ["the url of 'a' is not a web address",
+                        "the urldate of 'a' 'yesterday' is not written YYYY-MM-DD, YYYY-MM or YYYY",
+                        "the year of 'a' '20x0' is not a year"]
 
 
 def test_formatting_escapes_html_in_fields(tmp_path: Path) -> None:

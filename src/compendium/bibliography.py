@@ -24,6 +24,10 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
 
 from compendium.diagnostics import Diagnostic
+from compendium.files import read_record, write_file
+from compendium.intake import (MAX_BIB_BYTES, MAX_BIB_FIELD_CHARS, MAX_BRACE_DEPTH, IntakeError, quote, read_limited,
+                               text_problem, visible)
+from compendium.schemas import date_problem
 
 STYLE = "harvard-cite-them-right"
 STYLE_NAME = "Cite Them Right (Harvard)"  # STYLE as readers know it
@@ -38,7 +42,6 @@ _CSL_TYPES = {
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _BLOCK_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Reference:
     unverified: str  # The entry's fields not confirmed from a public copy, in the compiler's words.
     offline: str  # Why no DOI or URL is given, where none is: no copy is known to be online.
     archive_url: str = ""  # An archived copy of the web page (e.g. the Wayback Machine's), where one is known.
+    flawed: bool = False  # A field of the entry was refused (a date, DOI or address): already reported.
 
     @property
     def url(self) -> str:
@@ -103,16 +107,36 @@ def _captured_bibtexparser_log() -> Iterator[_LogCapture]:
         logger.propagate = propagate
 
 
-def load_references(path: Path, display: str) -> tuple[dict[str, Reference], set[str], list[Diagnostic]]:
+@dataclass(frozen=True)
+class LoadedReferences:
+    """What load_references found: the references by key, the keys of entries that could not be read, the
+    problems, and whether the file could be read at all (if not, no citation of it can be checked)."""
+
+    display: str
+    references: dict[str, Reference]
+    unreadable: set[str]
+    problems: list[Diagnostic]
+    read: bool = True
+
+
+def _unread(display: str, problem: Diagnostic) -> LoadedReferences:
+    return LoadedReferences(display, {}, set(), [problem], read=False)
+
+
+def load_references(path: Path, display: str) -> LoadedReferences:
     """Parse the .bib file: its references by key, the keys of entries that could not be read, and a
     diagnostic for every block that failed."""
-    problems: list[Diagnostic] = []
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = read_limited(path, MAX_BIB_BYTES)
+    except IntakeError as refused:
+        return _unread(display, Diagnostic(display, 0, 0, refused.message, refused.hint))
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        return {}, set(), [Diagnostic(display, line, 1, "the file is not valid UTF-8 text",
-                                      "save the file with UTF-8 encoding")]
+        line = raw[: exc.start].count(b"\n") + 1
+        return _unread(display, Diagnostic(display, line, 1, "the file is not valid UTF-8 text",
+                                           "save the file with UTF-8 encoding"))
+    problems = _character_problems(text, display)
     # Names are split before LaTeX is decoded (in to_csl), so that a braced {Corporate Author} stays one name.
     stack = [mw.SeparateCoAuthors(), mw.SplitNameParts()]
     with _captured_bibtexparser_log() as log:
@@ -124,33 +148,114 @@ def load_references(path: Path, display: str) -> tuple[dict[str, Reference], set
             unreadable.add(key_match.group(1))
         if isinstance(block, DuplicateBlockKeyBlock):
             first = (block.previous_block.start_line or 0) + 1
-            problems.append(Diagnostic(display, line, 1, f"duplicate reference key '{block.key}'",
+            problems.append(Diagnostic(display, line, 1, f"duplicate reference key {quote(block.key)}",
                                        f"the key is already used on line {first}; rename one of them"))
         elif isinstance(block, DuplicateFieldKeyBlock):
             keys = ", ".join(sorted(block.duplicate_keys))
-            problems.append(Diagnostic(display, line, 1, f"duplicate field {keys} in one entry",
+            problems.append(Diagnostic(display, line, 1, f"duplicate field {quote(keys)} in one entry",
                                        "keep one of them"))
         else:
             reason = getattr(block.error, "abort_reason", "") or str(block.error)
             logged = [m for m in log.messages if f"(line {line - 1})" in m]
             if not reason and logged:
                 reason = logged[0].split("bibtex:", 1)[-1].strip()
-            problems.append(Diagnostic(display, line, 1, f"this entry could not be read: {reason}".strip(),
-                                       "check its braces, commas and quotes; every field is name = {value},"))
+            problems.append(Diagnostic(display, line, 1, f"this entry could not be read: {visible(reason[:200])}"
+                                       .strip(), "check its braces, commas and quotes; every field is name = {value},"))
     references: dict[str, Reference] = {}
+    by_lower: dict[str, Reference] = {}
     for entry in library.entries:
+        line = (entry.start_line or 0) + 1
+        if (same := by_lower.get(entry.key.lower())) is not None:
+            # citeproc knows keys only in lower case: two keys that differ in case would be one reference.
+            problems.append(Diagnostic(display, line, 1, f"reference key {quote(entry.key)} differs from "
+                                       f"{quote(same.key)} only in case",
+                                       f"{quote(same.key)} is on line {same.line}; rename one of them"))
+            unreadable.add(entry.key)
+            continue
+        field_problems = _field_problems(entry, display)
+        problems.extend(field_problems)
+        if field_problems:  # the entry's text cannot be trusted to convert: reported, and left out
+            unreadable.add(entry.key)
+            continue
         csl, entry_problems = to_csl(entry, display)
         problems.extend(entry_problems)
         extra = {name: _latex(str(entry.fields_dict[name].value)) if name in entry.fields_dict else ""
                  for name in ("unverified", "offline")}
-        line = (entry.start_line or 0) + 1
         archive_url = " ".join(str(next((f.value for f in entry.fields if f.key.lower() == "archiveurl"), "")).split())
-        if archive_url and not re.match(r"^https?://", archive_url):
-            problems.append(Diagnostic(display, line, 1, f"the archiveurl of '{entry.key}' is not a web address",
+        flawed = bool(entry_problems)
+        if archive_url and (why := url_problem(archive_url)):
+            problems.append(Diagnostic(display, line, 1, f"the archiveurl of {quote(entry.key)} {why}",
                                        "give the archived copy's full address, starting with https://"))
-            archive_url = ""
-        references[entry.key] = Reference(entry.key, line, csl, **extra, archive_url=archive_url)
-    return references, unreadable - set(references), problems
+            archive_url, flawed = "", True
+        references[entry.key] = by_lower[entry.key.lower()] = Reference(entry.key, line, csl, **extra,
+                                                                        archive_url=archive_url, flawed=flawed)
+    return LoadedReferences(display, references, unreadable - set(references), problems)
+
+
+def _character_problems(text: str, display: str) -> list[Diagnostic]:
+    """A diagnostic for each line that holds a character no text may hold (see intake.text_problem)."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if (problem := text_problem(line)) and "control character" in problem[0]:
+            problems.append(Diagnostic(display, number, 1, problem[0], problem[1]))
+    return problems
+
+
+# Fields that pull in another entry's fields: bibtexparser does not follow them, so the child would
+# silently lose what it inherits (its year, its publisher).
+_INHERITING = ("crossref", "xdata", "xref")
+
+
+def _field_problems(entry: Entry, display: str) -> list[Diagnostic]:
+    """What makes an entry's fields unsafe or unusable, checked before any LaTeX in them is read."""
+    line = (entry.start_line or 0) + 1
+    problems = []
+    for entry_field in entry.fields:
+        name, value = entry_field.key.lower(), entry_field.value
+        text = value if isinstance(value, str) else " ".join(str(v) for v in value) if isinstance(value, list) \
+            else str(value)
+        where = f"the {quote(name)} of {quote(entry.key)}"
+        if name in _INHERITING:
+            problems.append(Diagnostic(display, line, 1, f"{where}: {name} is not supported",
+                                       f"give the fields it would inherit (year, publisher, booktitle) in the entry "
+                                       f"itself, and remove {name}"))
+        elif len(text) > MAX_BIB_FIELD_CHARS:
+            problems.append(Diagnostic(display, line, 1, f"{where} is {len(text)} characters long, more than "
+                                       f"{MAX_BIB_FIELD_CHARS}", "shorten it: no field needs this much"))
+        elif _brace_depth(text) > MAX_BRACE_DEPTH:
+            problems.append(Diagnostic(display, line, 1, f"{where} nests braces more than {MAX_BRACE_DEPTH} deep",
+                                       "one pair of braces is enough to keep a word's capitals: {IAPT}"))
+        elif not text.strip() or (name == "title" and not _latex(text).strip()):
+            problems.append(Diagnostic(display, line, 1, f"{where} is empty or only white space",
+                                       "write the field's value, or remove the field"))
+    return problems
+
+
+def _brace_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth -= 1
+    return deepest
+
+
+# A web address as a reference may give it: http(s), a host, and no character that would end an attribute
+# or a tag in a page, or that a browser would not send as it is (white space, quotes, <>, \, ^, `, {, |, }).
+_WEB_ADDRESS = re.compile(r"https?://[A-Za-z0-9][^\s\"<>\\^`{|}]*\Z")
+# A DOI: the directory indicator 10., a registrant code, a slash and a suffix of printable characters.
+_DOI = re.compile(r"10\.[0-9]{4,9}(\.[0-9]+)*/[^\s\"<>\\^`{|}]+\Z")
+
+
+def url_problem(url: str) -> str:
+    """Why url is not a web address a reader can follow ('' when it is)."""
+    if not re.match(r"https?://", url, re.I):
+        return "is not a web address"
+    if not _WEB_ADDRESS.match(url):
+        return "holds a character a web address cannot hold (white space, quotes, <, >, \\, ^, `, {, |, })"
+    return ""
 
 
 _LATEX_SPECIALS = re.compile(r"[\\{}$~%&]|--")
@@ -161,7 +266,10 @@ def _latex(text: str) -> str:
     is returned as it is: the LaTeX parser is by far the slowest step of loading the file."""
     if not _LATEX_SPECIALS.search(text):
         return text
-    return str(_latex_parser().latex_to_text(text)).strip()
+    try:
+        return str(_latex_parser().latex_to_text(text)).strip()
+    except (RecursionError, ValueError, IndexError, KeyError):  # malformed LaTeX: shown as typed, never a crash
+        return text
 
 
 @cache
@@ -204,26 +312,32 @@ def to_csl(entry: Entry, display: str) -> tuple[dict[str, Any], list[Diagnostic]
         csl["page"] = re.sub(r"-+", "-", str(fields["pages"]))
     if "DOI" in csl:
         csl["DOI"] = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", csl["DOI"], flags=re.I)
-    if (url := csl.get("URL")) and not re.match(r"^https?://", url):
-        problems.append(Diagnostic(display, line, 1, f"the url of '{entry.key}' is not a web address",
+        if not _DOI.match(csl["DOI"]):
+            problems.append(Diagnostic(display, line, 1, f"the doi of {quote(entry.key)} is not a DOI: "
+                                       f"{quote(csl['DOI'])}", "give the DOI as the publisher shows it, e.g. "
+                                       "doi = {10.1146/annurev-clinpsy-050817-084833}"))
+            del csl["DOI"]
+    if (url := csl.get("URL")) and (why := url_problem(url)):
+        problems.append(Diagnostic(display, line, 1, f"the url of {quote(entry.key)} {why}",
                                    "give a full address starting with https:// or http://"))
         del csl["URL"]
     if "year" in fields:
         year = str(fields["year"]).strip()
         month = _MONTHS.get(str(fields.get("month", "")).strip().lower()[:3])
-        if not year.isdigit():
-            problems.append(Diagnostic(display, line, 1, f"the year of '{entry.key}' is not a year: {year!r}",
+        if not re.fullmatch(r"[0-9]{4}", year) or date_problem(year):
+            why = date_problem(year) if re.fullmatch(r"[0-9]{4}", year) else "is not a year"
+            problems.append(Diagnostic(display, line, 1, f"the year of {quote(entry.key)} {quote(year)} {why}",
                                        "write the year as four digits, e.g. year = {2018}"))
         else:
             csl["issued"] = {"date-parts": [[int(year), month] if month else [int(year)]]}
     for bib, key in (("urldate", "accessed"), ("date", "issued")):
         if bib in fields:
-            match = _DATE.match(str(fields[bib]).strip())
-            if not match:
-                problems.append(Diagnostic(display, line, 1, f"the {bib} of '{entry.key}' is not a date",
+            value = str(fields[bib]).strip()
+            if why := date_problem(value):
+                problems.append(Diagnostic(display, line, 1, f"the {bib} of {quote(entry.key)} {quote(value)} {why}",
                                            f"write it as YYYY-MM-DD, e.g. {bib} = {{2026-11-24}}"))
             else:
-                csl[key] = {"date-parts": [[int(p) for p in match.groups() if p]]}
+                csl[key] = {"date-parts": [[int(p) for p in value.split("-")]]}
     if entry.entry_type.lower() == "book" and "container-title" in csl:
         csl["collection-title"] = csl.pop("container-title")
     return csl, problems
@@ -238,17 +352,18 @@ def format_references(references: dict[str, Reference], cache_file: Path | None 
     if cache_file is not None:
         payload = json.dumps([STYLE, [ref.csl for ref in references.values()]], sort_keys=True)
         key = hashlib.sha256(payload.encode()).hexdigest()
-        try:
-            cached = json.loads(cache_file.read_text("utf-8"))
-            if cached.get("key") == key:
-                return dict(cached["formatted"])
-        except (OSError, ValueError):
-            pass
+        cached = read_record(cache_file, {"key": str, "formatted": dict})
+        if cached is not None and cached["key"] == key and _formats_each(cached["formatted"], references):
+            return dict(cached["formatted"])
     formatted = _format_references(references)
     if cache_file is not None:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        cache_file.write_text(json.dumps({"key": key, "formatted": formatted}), "utf-8")
+        write_file(cache_file, json.dumps({"key": key, "formatted": formatted}))
     return formatted
+
+
+def _formats_each(formatted: dict[str, Any], references: dict[str, Reference]) -> bool:
+    """Whether a cached bibliography has text for every reference, and only text: else it is a miss."""
+    return set(formatted) == set(references) and all(isinstance(text, str) for text in formatted.values())
 
 
 def _format_references(references: dict[str, Reference]) -> dict[str, str]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
+
+from compendium.intake import visible
 
 Severity = Literal["error", "warning"]
 
@@ -23,16 +25,28 @@ class Diagnostic:
     severity: Severity = "error"
 
     def format_text(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        text = f"{where}: {self.severity}: {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        # File names and quoted values come from contributors: every control character is shown as an
+        # escape, so that one problem is always one line (and its hint the next), whatever they hold.
+        path = visible(self.path)
+        where = f"{path}:{self.line}:{self.column}" if self.line else path
+        text = f"{where}: {self.severity}: {visible(self.message)}"
+        return f"{text}\n    hint: {visible(self.hint)}" if self.hint else text
 
     def format_github(self) -> str:
-        # GitHub Actions workflow command: shows the message on the pull request's diff line.
+        # GitHub Actions workflow command: shows the message on the pull request's diff line. One problem is
+        # one command: the data and the properties are escaped as GitHub's toolkit escapes them.
         message = f"{self.message} ({self.hint})" if self.hint else self.message
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         kind = "error" if self.severity == "error" else "warning"
-        return f"::{kind} file={self.path},line={max(self.line, 1)},col={max(self.column, 1)}::{message}"
+        return (f"::{kind} file={_github_property(self.path)},line={max(self.line, 1)},"
+                f"col={max(self.column, 1)}::{_github_data(message)}")
+
+
+def _github_data(text: str) -> str:
+    return visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 @dataclass
@@ -46,6 +60,18 @@ class Report:
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics.extend(diagnostics)
+
+    def note_prevented(self, prevented: Mapping[str, int]) -> None:
+        """Say once, on the first error of each file that could not be read, how many checks of other
+        files it prevented, instead of reporting each of those as a problem of its own."""
+        for path, count in prevented.items():
+            for i, diagnostic in enumerate(self.diagnostics):
+                if diagnostic.path == path and diagnostic.severity == "error":
+                    note = f"until it is fixed, {count} check(s) of ids or keys in other files cannot be made"
+                    hint = f"{diagnostic.hint.rstrip(',.;')}. {note[0].upper()}{note[1:]}" if diagnostic.hint \
+                        else f"{note[0].upper()}{note[1:]}"
+                    self.diagnostics[i] = replace(diagnostic, hint=hint)
+                    break
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -93,7 +93,8 @@ def collect_links(root: Path, docs_dir: Path | None = None) -> tuple[list[Extern
     bib = root / "references.bib"
     if bib.is_file():
         display = display_path(bib, root)
-        references, _, problems = load_references(bib, display)
+        loaded = load_references(bib, display)
+        references, problems = loaded.references, loaded.problems
         for key, reference in references.items():
             originals = {"url": reference.url}
             if doi := reference.csl.get("DOI"):

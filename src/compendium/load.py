@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from compendium.bibliography import Reference, load_references
 from compendium.diagnostics import Diagnostic, display_path
-from compendium.schemas import schema
+from compendium.intake import LINK_HINT, MAX_FILES, quote, scan_folder, special_files, visible
+from compendium.schemas import id_problem
 from compendium.yamlfile import YamlDocument, YamlError, load_yaml
 
 # The folders of the compendium's one-file-per-item kinds, and the schema each is checked against.
@@ -17,6 +18,8 @@ TOPICS_FILE = "topics.yml"
 TIMELINE_FILE = "timeline.yml"
 REDIRECTS_FILE = "redirects.yml"
 BIB_FILE = "references.bib"
+DOCS_DIR = "docs"
+DATA_SUFFIXES = (".yml", ".yaml")
 
 
 @dataclass
@@ -29,8 +32,12 @@ class Sources:
     timeline: YamlDocument | None = None
     redirects: YamlDocument | None = None
     references: dict[str, Reference] = field(default_factory=dict)
-    # Ids and keys that exist but could not be read: already reported, so not reported again as unknown.
-    unreadable: set[str] = field(default_factory=set)
+    # Ids and keys that exist but could not be read ("claims/x", "references/key"), each with the file whose
+    # problem is already reported: checks that need them are not made, and counted against that file.
+    unreadable: dict[str, str] = field(default_factory=dict)
+    # Files that could not be read at all, by what they hold ("references", "topics"): no id or key they
+    # would define can be checked, and every check that needed them is counted against the file.
+    unread_files: dict[str, str] = field(default_factory=dict)
 
     @property
     def claims(self) -> dict[str, YamlDocument]:
@@ -61,19 +68,62 @@ def _read(path: Path, root: Path, problems: list[Diagnostic]) -> YamlDocument | 
     return document
 
 
+def _data_files(root: Path, folder: str, problems: list[Diagnostic]) -> list[Path]:
+    """The .yml files of one data folder. Everything else in it is named: nothing is left out unsaid."""
+    path = root / folder
+    if not os.path.lexists(path):
+        return []
+    if path.is_symlink() or not path.is_dir():
+        problems.append(Diagnostic(folder, 0, 0, f"{folder}/ is not a folder in the repository", LINK_HINT))
+        return []
+    files = []
+    for entry in scan_folder(path):
+        display, name = display_path(entry.path, root), entry.path.name
+        suffix = entry.path.suffix
+        if entry.reason == "a folder":
+            problems.append(Diagnostic(display, 0, 0, f"folders inside {folder}/ are not read",
+                                       f"move its files into {folder}/ itself: one file an item"))
+        elif entry.reason:
+            problems.append(Diagnostic(display, 0, 0, f"the file is {entry.reason}", LINK_HINT))
+        elif suffix in DATA_SUFFIXES:
+            files.append(entry.path)
+        elif suffix.lower() in DATA_SUFFIXES:
+            problems.append(Diagnostic(display, 0, 0, f"the file name ends in {quote(suffix)}, which is not read",
+                                       f"rename it to end in .yml: {visible(entry.path.stem)}.yml"))
+        else:
+            problems.append(Diagnostic(display, 0, 0, f"{quote(name)} is not a data file and is not read",
+                                       f"only .yml files are read in {folder}/: move it elsewhere", "warning"))
+    return files
+
+
+def _check_docs(root: Path, problems: list[Diagnostic]) -> None:
+    """docs/ is copied into the site whole: a link in it would publish whatever it points at."""
+    docs = root / DOCS_DIR
+    if docs.is_symlink():
+        problems.append(Diagnostic(DOCS_DIR, 0, 0, f"{DOCS_DIR}/ is a symbolic link", LINK_HINT))
+    elif docs.is_dir():
+        for entry in special_files(docs):
+            problems.append(Diagnostic(display_path(entry.path, root), 0, 0, f"the file is {entry.reason}",
+                                       LINK_HINT))
+
+
 def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
     """Read every data file under root. Files that cannot be parsed are reported and left out."""
     problems: list[Diagnostic] = []
     sources = Sources(root)
-    id_pattern = re.compile(schema("common")["$defs"]["id"]["pattern"])
-    for folder in FOLDERS:
+    _check_docs(root, problems)
+    found = {folder: _data_files(root, folder, problems) for folder in FOLDERS}
+    if sum(len(paths) for paths in found.values()) > MAX_FILES:
+        problems.append(Diagnostic(next(iter(FOLDERS)), 0, 0, f"there are more than {MAX_FILES} data files",
+                                   "a compendium this large is not supported; check that no folder was copied twice"))
+        found = {}
+    for folder, paths in found.items():
         documents: dict[str, YamlDocument] = {}
-        paths = sorted([*(root / folder).glob("*.yml"), *(root / folder).glob("*.yaml")])
         for path in paths:
             display = display_path(path, root)
             item_id = path.stem
-            if not id_pattern.match(item_id):
-                problems.append(Diagnostic(display, 0, 0, f"the file name '{item_id}' is not a valid id",
+            if why := id_problem(item_id):
+                problems.append(Diagnostic(display, 0, 0, f"the file name {quote(item_id)} {why}",
                                            "name the file with lowercase letters, digits and single hyphens, "
                                            "starting with a letter, e.g. recovery-rate-51-percent.yml"))
                 continue
@@ -85,24 +135,30 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
             if document is not None:
                 documents[item_id] = document
             else:
-                sources.unreadable.add(f"{folder}/{item_id}")
+                sources.unreadable[f"{folder}/{item_id}"] = display
         sources.items[folder] = documents
-    topics_path = root / TOPICS_FILE
-    if topics_path.exists():
-        sources.topics = _read(topics_path, root, problems)
+    if os.path.lexists(root / TOPICS_FILE):
+        sources.topics = _read(root / TOPICS_FILE, root, problems)
+        if sources.topics is None:
+            sources.unread_files["topics"] = TOPICS_FILE
     else:
+        sources.unread_files["topics"] = TOPICS_FILE
         problems.append(Diagnostic(TOPICS_FILE, 0, 0, "there is no topics.yml",
                                    "create topics.yml listing the topics claims are filed under"))
-    if (root / TIMELINE_FILE).exists():
+    if os.path.lexists(root / TIMELINE_FILE):
         sources.timeline = _read(root / TIMELINE_FILE, root, problems)
-    if (root / REDIRECTS_FILE).exists():
+    if os.path.lexists(root / REDIRECTS_FILE):
         sources.redirects = _read(root / REDIRECTS_FILE, root, problems)
     bib_path = root / BIB_FILE
-    if bib_path.exists():
-        sources.references, unreadable_keys, bib_problems = load_references(bib_path, display_path(bib_path, root))
-        sources.unreadable.update(f"references/{key}" for key in unreadable_keys)
-        problems.extend(bib_problems)
+    if os.path.lexists(bib_path):
+        loaded = load_references(bib_path, display_path(bib_path, root))
+        sources.references = loaded.references
+        if not loaded.read:
+            sources.unread_files["references"] = loaded.display
+        sources.unreadable.update({f"references/{key}": loaded.display for key in loaded.unreadable})
+        problems.extend(loaded.problems)
     else:
+        sources.unread_files["references"] = BIB_FILE
         problems.append(Diagnostic(BIB_FILE, 0, 0, "there is no references.bib",
                                    "create references.bib with a BibTeX entry for every source cited"))
     return sources, problems

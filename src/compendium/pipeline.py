@@ -47,7 +47,9 @@ def check(root: Path) -> tuple[Report, Compendium | None]:
     sources, problems = load_sources(root)
     report.extend(problems)
     report.extend(validate_sources(sources))
-    report.extend(check_references(sources))
+    problems, prevented = check_references(sources)
+    report.extend(problems)
+    report.note_prevented(prevented)
     if report.errors:
         return report, None
     return report, link(sources)

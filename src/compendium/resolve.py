@@ -6,11 +6,12 @@ cross-references checked in the same run. link() builds the model once everythin
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from compendium.diagnostics import Diagnostic, did_you_mean
+from compendium.intake import quote
 from compendium.load import Sources
 from compendium.model import Backlinks, Chart, Claim, Compendium, Evidence, TimelineEvent, Topic
 from compendium.yamlfile import JsonPath, YamlDocument
@@ -36,11 +37,34 @@ def _list(data: Any, key: str) -> list[Any]:
 def _unknown(document: YamlDocument, path: JsonPath, what: str, value: str, known: dict[str, Any],
              where: str, of: str = "") -> Diagnostic:
     hint = did_you_mean(value, known) or f"check the spelling, or add it to {where}"
-    return document.diagnostic(path, f"unknown {what} '{value}'{of}", hint)
+    return document.diagnostic(path, f"unknown {what} {quote(value)}{of}", hint)
 
 
-def check_references(sources: Sources) -> list[Diagnostic]:
+class _Targets:
+    """Whether a referred-to id or key is missing. One that exists in a file that could not be read is not
+    missing: its file's problem is already reported, and the checks it prevents are counted against it."""
+
+    def __init__(self, sources: Sources):
+        self.sources = sources
+        self.prevented: Counter[str] = Counter()
+
+    def missing(self, kind: str, value: str, known: dict[str, Any]) -> bool:
+        if value in known:
+            return False
+        if whole := self.sources.unread_files.get(kind):
+            self.prevented[whole] += 1
+            return False
+        if cause := self.sources.unreadable.get(f"{kind}/{value}"):
+            self.prevented[cause] += 1
+            return False
+        return True
+
+
+def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
+    """Every unknown id and key, and the warnings of things unused; with, for each file that could not be
+    read, how many checks of other files it prevented."""
     problems: list[Diagnostic] = []
+    targets = _Targets(sources)
     topics = sources.topics.data if sources.topics and isinstance(sources.topics.data, dict) else {}
     cited: set[str] = set()
     used_evidence: set[str] = set()
@@ -50,26 +74,26 @@ def check_references(sources: Sources) -> list[Diagnostic]:
     for document in documents:
         for path, key in _walk_citations(document.data):
             cited.add(key)
-            if key not in sources.references and f"references/{key}" not in sources.unreadable:
+            if targets.missing("references", key, sources.references):
                 problems.append(_unknown(document, path, "reference key", key, sources.references,
                                          "references.bib"))
     for document in [*sources.claims.values(), *sources.evidence.values()]:
         for i, topic in enumerate(_list(document.data, "topics")):
-            if isinstance(topic, str) and topic not in topics:
+            if isinstance(topic, str) and targets.missing("topics", topic, topics):
                 problems.append(_unknown(document, ("topics", i), "topic", topic, topics, "topics.yml"))
         for i, chart in enumerate(_list(document.data, "charts")):
-            if isinstance(chart, str) and chart not in sources.charts and f"charts/{chart}" not in sources.unreadable:
+            if isinstance(chart, str) and targets.missing("charts", chart, sources.charts):
                 problems.append(_unknown(document, ("charts", i), "chart", chart, sources.charts, "charts/"))
     for document in sources.claims.values():
         for i, link in enumerate(_list(document.data, "evidence")):
             evidence_id = link.get("id") if isinstance(link, dict) else None
             if isinstance(evidence_id, str):
                 used_evidence.add(evidence_id)
-                if evidence_id not in sources.evidence and f"evidence/{evidence_id}" not in sources.unreadable:
+                if targets.missing("evidence", evidence_id, sources.evidence):
                     problems.append(_unknown(document, ("evidence", i, "id"), "evidence id", evidence_id,
                                              sources.evidence, "evidence/"))
     for document in sources.charts.values():
-        problems.extend(_check_chart(document, sources))
+        problems.extend(_check_chart(document, sources, targets))
         # Evidence a chart plots is in use even when no claim lists it (a claimant's own figures, say).
         for series in _list(document.data, "series"):
             used_evidence.update(str(p.get("evidence")) for p in _list(series, "points") if isinstance(p, dict))
@@ -78,7 +102,7 @@ def check_references(sources: Sources) -> list[Diagnostic]:
             for key, known, where in (("claims", sources.claims, "claims/"),
                                       ("evidence", sources.evidence, "evidence/")):
                 for j, item in enumerate(_list(event, key)):
-                    if isinstance(item, str) and item not in known:
+                    if isinstance(item, str) and targets.missing(key, item, known):
                         problems.append(_unknown(sources.timeline, (i, key, j), f"{key} id", item, known, where))
     # A claim file that could not be read uses evidence nobody can see: 'not used' would be noise then.
     claims_all_read = not any(u.startswith("claims/") for u in sources.unreadable)
@@ -90,7 +114,7 @@ def check_references(sources: Sources) -> list[Diagnostic]:
                     problems.append(sources.redirects.diagnostic(
                         (folder, old), f"'{old}' is redirected but {folder}/{old}.yml still exists",
                         "a redirect is for an id that was renamed: remove the redirect or the file", key=True))
-                if isinstance(new, str) and new not in known:
+                if isinstance(new, str) and targets.missing(folder, new, known):
                     problems.append(_unknown(sources.redirects, (folder, old), f"{folder} id", new, known,
                                              f"{folder}/"))
     for evidence_id, document in sources.evidence.items():
@@ -105,6 +129,8 @@ def check_references(sources: Sources) -> list[Diagnostic]:
                                        f"reference '{key}' is not cited anywhere",
                                        "cite it from a claim or evidence item, or remove it",
                                        severity="warning"))
+        if reference.flawed:  # its own problems are reported; the checks below would only repeat them
+            continue
         if not reference.link and not reference.offline:
             problems.append(Diagnostic(sources.bib_display(), reference.line, 1,
                                        f"reference '{key}' has neither a doi nor a url",
@@ -118,10 +144,10 @@ def check_references(sources: Sources) -> list[Diagnostic]:
                                        "after reading the live page, add urldate = {YYYY-MM-DD}; add archiveurl = "
                                        "{...} where an archived copy (e.g. the Wayback Machine's) exists; never "
                                        "guess either", severity="warning"))
-    return problems
+    return problems, targets.prevented
 
 
-def _check_chart(document: YamlDocument, sources: Sources) -> Iterator[Diagnostic]:
+def _check_chart(document: YamlDocument, sources: Sources, targets: _Targets) -> Iterator[Diagnostic]:
     unit = document.data.get("unit") if isinstance(document.data, dict) else None
     for i, series in enumerate(_list(document.data, "series")):
         for j, point in enumerate(_list(series, "points")):
@@ -133,7 +159,7 @@ def _check_chart(document: YamlDocument, sources: Sources) -> Iterator[Diagnosti
                 continue
             evidence = sources.evidence.get(evidence_id)
             if evidence is None:
-                if f"evidence/{evidence_id}" in sources.unreadable:
+                if not targets.missing("evidence", evidence_id, sources.evidence):
                     continue
                 yield _unknown(document, (*path, "evidence"), "evidence id", evidence_id, sources.evidence,
                                "evidence/")

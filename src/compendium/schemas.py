@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import re
@@ -11,11 +12,12 @@ from importlib import resources
 from typing import Any, NoReturn
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, validators
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from compendium.diagnostics import Diagnostic, did_you_mean
+from compendium.intake import quote
 from compendium.yamlfile import YamlDocument
 
 KINDS = ("claim", "evidence", "chart", "topics", "timeline", "redirects")
@@ -58,6 +60,49 @@ def _ecma_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(translated))
 
 
+_DATE_FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+EARLIEST_YEAR = 1000
+
+
+def date_problem(value: str, today: datetime.date | None = None) -> str:
+    """Why value is not a date a source could bear (YYYY-MM-DD, YYYY-MM or YYYY): '' when it is. The
+    schemas' "calendar-date" format: a real day of the calendar, not after today."""
+    match = _DATE_FORM.match(value)
+    if not match:
+        return "is not written YYYY-MM-DD, YYYY-MM or YYYY"
+    year, month, day = (int(part) if part else 0 for part in match.groups())
+    if year < EARLIEST_YEAR:
+        return f"is before the year {EARLIEST_YEAR}"
+    try:
+        first = datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return "is not a day of the calendar"
+    today = today or datetime.date.today()
+    if first > today:
+        return f"is after today ({today.isoformat()})"
+    return ""
+
+
+def _calendar_date(instance: object) -> bool:
+    return not isinstance(instance, str) or not date_problem(instance)
+
+
+FORMATS = {"calendar-date": _calendar_date}
+
+
+def id_problem(value: str) -> str:
+    """Why value cannot be an id (a file name without .yml), by the rules of the id in common.schema.json;
+    '' when it can."""
+    rules = schema("common")["$defs"]["id"]
+    if len(value) > rules["maxLength"]:
+        return f"is {len(value)} characters long, more than the {rules['maxLength']} an id may have"
+    if not _ecma_regex(rules["pattern"]).search(value):
+        return "is not a valid id"
+    if value in rules["not"]["enum"]:
+        return "is reserved for a page the build writes"
+    return ""
+
+
 def _pattern(checker: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
     if checker.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
@@ -77,7 +122,10 @@ _Validator = validators.extend(  # type: ignore[no-untyped-call]
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
-    checker: Draft202012Validator = _Validator(schema(kind), registry=_registry())
+    formats = FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        formats.checks(name)(check)
+    checker: Draft202012Validator = _Validator(schema(kind), registry=_registry(), format_checker=formats)
     return checker
 
 
@@ -99,10 +147,11 @@ def _fast_registry() -> jsonschema_rs.Registry:
 
 @cache
 def _fast_validator(kind: str) -> jsonschema_rs.Validator:
-    """The schema compiled by jsonschema-rs, once per process. Formats are not checked, as the python path
-    has no FormatChecker; the only other keywords jsonschema-rs does not know (x-...) are notes to both."""
+    """The schema compiled by jsonschema-rs, once per process. Only the project's own formats are checked,
+    as on the python path; the only other keywords jsonschema-rs does not know (x-...) are notes to both."""
     return jsonschema_rs.validator_for(schema(kind), registry=_fast_registry(), retriever=_no_fetching,
-                                       base_uri=f"{_FAST_BASE}{kind}.schema.json", validate_formats=False)
+                                       base_uri=f"{_FAST_BASE}{kind}.schema.json", validate_formats=True,
+                                       formats=FORMATS, ignore_unknown_formats=True)
 
 
 def fast_valid(data: Any, kind: str) -> bool:
@@ -119,7 +168,7 @@ def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
     """Every schema violation in the document, each at its line with a hint on how to fix it."""
     if fast_valid(document.data, kind):  # Nearly every document: the slow path below only explains errors.
         return []
-    return explain_errors(document, kind)
+    return [d for d in explain_errors(document, kind) if (d.line, d.column) not in document.flagged]
 
 
 def explain_errors(document: YamlDocument, kind: str) -> list[Diagnostic]:
@@ -131,8 +180,12 @@ def explain_errors(document: YamlDocument, kind: str) -> list[Diagnostic]:
     # hint names the field meant.
     meant = {(d.line, d.hint.removeprefix("did you mean ").strip("'?")) for d in found
              if d.message.startswith("unknown field") and d.hint.startswith("did you mean")}
-    return [d for d in found if not (d.message.startswith("missing required field")
-                                     and (d.line, d.message.split("'")[1]) in meant)]
+    # A rule stated twice (a percentage's bounds, and a number's type) gives one message, not two.
+    unique: dict[tuple[int, int, str], Diagnostic] = {}
+    for d in found:  # the last of equal messages: the property's own description, not a shared rule's
+        unique[(d.line, d.column, d.message)] = d
+    return [d for d in unique.values() if not (d.message.startswith("missing required field")
+                                                         and (d.line, d.message.split("'")[1]) in meant)]
 
 
 def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnostic]:
@@ -156,7 +209,7 @@ def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnos
         allowed = [str(v) for v in sub.get("enum", [])]
         hint = did_you_mean(str(error.instance), allowed)
         hint = f"{hint} " if hint else ""
-        yield document.diagnostic(path, f"{error.instance!r} is not an allowed value{where}",
+        yield document.diagnostic(path, f"{quote(error.instance)} is not an allowed value{where}",
                                   f"{hint}allowed values: {', '.join(allowed)}")
         return
     if error.validator == "type":
@@ -168,7 +221,7 @@ def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnos
                                   _describe(sub))
         return
     if error.validator == "pattern":
-        yield document.diagnostic(path, f"{error.instance!r} is not in the expected form{where}",
+        yield document.diagnostic(path, f"{quote(error.instance)} is not in the expected form{where}",
                                   _describe(sub))
         return
     if error.validator == "anyOf" and sub.get("anyOf") and all("required" in s for s in sub["anyOf"]):
@@ -181,10 +234,32 @@ def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnos
         return
     if error.validator == "propertyNames":
         for key in error.instance if isinstance(error.instance, dict) else []:
-            yield document.diagnostic((*path, key), f"{key!r} is not a valid id", _describe(
+            yield document.diagnostic((*path, key), f"{quote(key)} is not a valid id", _describe(
                 schema("common")["$defs"]["id"]), key=True)
         return
-    yield document.diagnostic(path, f"{error.message}{where}", _describe(sub))
+    if error.validator == "format" and isinstance(error.instance, str):
+        if not _DATE_FORM.match(error.instance):  # not even in the form: the pattern's message says so
+            return
+        yield document.diagnostic(path, f"{quote(error.instance)} {date_problem(error.instance)}{where}",
+                                  _describe(sub))
+        return
+    if error.validator == "not" and isinstance(sub.get("not"), dict):
+        yield document.diagnostic(path, f"{quote(error.instance)} is reserved{where}",
+                                  str(sub["not"].get("description", "choose another")))
+        return
+    if error.validator in _BOUNDS:
+        yield document.diagnostic(path, f"{quote(error.instance)} {_BOUNDS[error.validator]} {error.validator_value}"
+                                  f"{where}", _describe(sub))
+        return
+    # Any other keyword: jsonschema's own message quotes the whole value, which may be megabytes long.
+    yield document.diagnostic(path, f"{quote(error.instance)} does not meet the rule '{error.validator}'{where}",
+                              _describe(sub))
+
+
+_BOUNDS = {"maxLength": "is longer than the characters allowed:", "minLength": "is shorter than the characters needed:",
+           "maximum": "is above the largest allowed:", "minimum": "is below the smallest allowed:",
+           "exclusiveMinimum": "must be above", "exclusiveMaximum": "must be below",
+           "maxItems": "has more items than allowed:", "minItems": "has fewer items than needed:"}
 
 
 def resolve_ref(node: dict[str, Any], current: str) -> tuple[dict[str, Any], str]:

@@ -17,7 +17,7 @@ def validate_sources(sources: Sources) -> list[Diagnostic]:
         for document in sources.items.get(folder, {}).values():
             found = validate(document, kind)
             problems.extend(found)
-            if not found:  # The rules below read fields the schema has checked.
+            if not found and not document.flagged:  # The rules below read fields the schema has checked.
                 problems.extend(_RULES[kind](document))
     if sources.topics is not None:
         problems.extend(validate(sources.topics, "topics"))
@@ -65,6 +65,11 @@ def _figure_rules(document: YamlDocument, path: tuple[str | int, ...], figure: d
         -> Iterator[Diagnostic]:
     if "low" in figure and "high" in figure and figure["low"] > figure["high"]:
         yield document.diagnostic((*path, "low"), "low is above high", "swap them")
+    elif "value" in figure and not figure.get("low", figure["value"]) <= figure["value"] <= \
+            figure.get("high", figure["value"]):
+        yield document.diagnostic((*path, "value"), f"value {figure['value']} is outside its own range "
+                                  f"{figure.get('low', '')}..{figure.get('high', '')}",
+                                  "check the value and the range: the value lies between low and high")
     numerator, denominator = figure.get("numerator"), figure.get("denominator")
     if numerator is not None and denominator is not None:
         if numerator > denominator:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from compendium.diagnostics import Diagnostic
+from compendium.intake import MAX_YAML_BYTES, IntakeError, quote, read_limited, text_problem
 
 try:  # The C parser is several times faster and gives the same marks.
     from yaml import CSafeLoader as _Loader
@@ -28,17 +29,17 @@ JsonPath = tuple[str | int, ...]
 # soon untracked by the garbage collector, which would otherwise walk every one again as documents pile up.
 Mark = tuple[int, int]
 
-MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000  # Stops alias bombs ("billion laughs") long before memory runs out.
 MAX_DEPTH = 100  # Nesting deeper than any record needs, well before Python's recursion limit.
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_STR = "tag:yaml.org,2002:str"
+_CORE = "tag:yaml.org,2002:"
+_TIMESTAMP = _CORE + "timestamp"
+_STR = _CORE + "str"
+# The scalars JSON has (YAML's core schema); other tags (!!binary, !!python/..., !custom) are refused.
+_PLAIN_TAGS = {_CORE + name for name in ("int", "float", "bool", "null")}
+_COLLECTION_TAGS = {_CORE + "map", _CORE + "seq"}
+MAX_INTEGER = 2**53  # the largest whole number every JSON reader keeps exactly
 _scalars = yaml.constructor.SafeConstructor()
-
-
-def _construct_other(constructor: yaml.constructor.SafeConstructor, node: yaml.Node) -> Any:
-    return constructor.construct_object(node, deep=True)  # unknown tags: let PyYAML report them
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class YamlDocument:
     data: Any
     values: dict[JsonPath, Mark]
     keys: dict[JsonPath, Mark]
+    # Where a problem was already reported while reading (a tag that did not fit, a control character): the
+    # schema's complaints about the same value would only repeat it.
+    flagged: frozenset[Mark] = frozenset()
 
     def position(self, path: JsonPath, key: bool = False) -> Position:
         """The position of the value at path, or of its key; falls back to the nearest parent."""
@@ -100,15 +104,47 @@ class _Builder:
             raise YamlError([Diagnostic(self.display, *_mark(node), f"values are nested more than {MAX_DEPTH} deep",
                                         "check the brackets and indentation: no field needs this much nesting")])
         self.values.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _COLLECTION_TAGS:
+            self._problem(node, f"the tag {quote(node.tag.replace(_CORE, '!!'))} is not supported",
+                          "write the value plainly, without a !tag")
+            return None
         if isinstance(node, yaml.MappingNode):
             return dict(self._mapping(node, path))
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag == _TIMESTAMP or node.tag == _STR:
+            self._check_text(node, node.value)
             return node.value
-        # The constructor for the scalar's resolved tag, called directly: construct_object's bookkeeping
-        # (for recursive structures, which scalars are not) costs more than the conversion itself.
-        return _scalars.yaml_constructors.get(node.tag, _construct_other)(_scalars, node)
+        return self._scalar(node)
+
+    def _problem(self, node: yaml.Node, message: str, hint: str) -> None:
+        self.problems.append(Diagnostic(self.display, *_mark(node), message, hint))
+
+    def _check_text(self, node: yaml.Node, text: str) -> None:
+        if problem := text_problem(text):
+            self._problem(node, *problem)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A number, true/false or null; anything else (an unknown or explicit tag that does not fit the value)
+        is a problem at its place, and the text is kept so that the rest of the file can still be checked."""
+        constructor = _scalars.yaml_constructors.get(node.tag) if node.tag in _PLAIN_TAGS else None
+        if constructor is None:
+            self._problem(node, f"the tag {quote(node.tag.replace(_CORE, '!!'))} is not supported",
+                          "write the value plainly, without a !tag")
+            return str(node.value)
+        try:
+            # The constructor for the scalar's resolved tag, called directly: construct_object's bookkeeping
+            # (for recursive structures, which scalars are not) costs more than the conversion itself.
+            value = constructor(_scalars, node)
+        except (ValueError, KeyError, TypeError, yaml.YAMLError):
+            self._problem(node, f"{quote(node.value)} cannot be read as {node.tag.replace(_CORE, '!!')}",
+                          "write the value plainly, without a !tag")
+            return str(node.value)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+            self._problem(node, f"the number {quote(node.value)} is too large",
+                          f"no figure is larger than {MAX_INTEGER}: check the digits")
+            return 0
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> Iterator[tuple[str, Any]]:
         seen: dict[str, Mark] = {}
@@ -125,11 +161,12 @@ class _Builder:
                 continue
             key = str(key_node.value)
             where = _mark(key_node)
+            self._check_text(key_node, key)
             if key in seen:
                 first_line = seen[key][0]
                 self.problems.append(Diagnostic(
-                    self.display, *where, f"duplicate field '{key}'",
-                    f"'{key}' is already given on line {first_line}; keep one of them"))
+                    self.display, *where, f"duplicate field {quote(key)}",
+                    f"{quote(key)} is already given on line {first_line}; keep one of them"))
                 continue
             seen[key] = where
             self.keys[(*path, key)] = where
@@ -139,10 +176,10 @@ class _Builder:
 def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]:
     """Parse one YAML file: its document, and the problems that still let it be checked further
     (a duplicate key keeps its first value). Raises YamlError when the file cannot be used at all."""
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise YamlError([Diagnostic(display, 0, 0, f"the file is larger than {MAX_FILE_BYTES} bytes",
-                                    "split it, or check that it is the file you meant")])
+    try:
+        raw = read_limited(path, MAX_YAML_BYTES)
+    except IntakeError as refused:
+        raise YamlError([Diagnostic(display, 0, 0, refused.message, refused.hint)]) from None
     try:
         text = raw.decode("utf-8-sig")  # A byte-order mark, which some editors add, is harmless.
     except UnicodeDecodeError as exc:
@@ -166,4 +203,5 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]
         raise YamlError([Diagnostic(display, 1, 1, "the file is empty", "fill in the fields")])
     builder = _Builder(display)
     data = builder.build(node, ())
-    return YamlDocument(path, display, data, builder.values, builder.keys), builder.problems
+    flagged = frozenset((d.line, d.column) for d in builder.problems)
+    return YamlDocument(path, display, data, builder.values, builder.keys, flagged), builder.problems
