@@ -25,8 +25,16 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, E
 
 from compendium.diagnostics import Diagnostic
 from compendium.files import read_record, write_file
-from compendium.intake import (MAX_BIB_BYTES, MAX_BIB_FIELD_CHARS, MAX_BRACE_DEPTH, IntakeError, quote, read_limited,
-                               text_problem, visible)
+from compendium.intake import (
+    MAX_BIB_BYTES,
+    MAX_BIB_FIELD_CHARS,
+    MAX_BRACE_DEPTH,
+    IntakeError,
+    quote,
+    read_limited,
+    text_problem,
+    visible,
+)
 from compendium.schemas import date_problem
 
 STYLE = "harvard-cite-them-right"

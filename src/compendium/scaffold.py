@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 from pathlib import Path
 from typing import Any
 
+from compendium.intake import quote
 from compendium.load import FOLDERS, Sources
-from compendium.schemas import resolve_ref, schema
+from compendium.schemas import id_problem, resolve_ref, schema
 
 # Optional fields left commented out: filled in, they would contradict the example's other fields.
 _COMMENTED = {"low", "high", "numerator", "denominator"}
@@ -112,9 +112,8 @@ def _plottable_finding(sources: Sources) -> tuple[str, str, str] | None:
 
 def new_item(kind: str, item_id: str, root: Path, sources: Sources) -> Path:
     """Write folder/<item_id>.yml for kind and return its path; refuse a bad or existing id."""
-    pattern = schema("common")["$defs"]["id"]["pattern"]
-    if not re.match(pattern, item_id):
-        raise ScaffoldError(f"'{item_id}' is not a valid id: use lowercase letters, digits and single hyphens, "
+    if why := id_problem(item_id):
+        raise ScaffoldError(f"{quote(item_id)} {why}: use lowercase letters, digits and single hyphens, "
                             "starting with a letter, e.g. recovery-rate-51-percent")
     folder = _KIND_FOLDER[kind]
     path = root / folder / f"{item_id}.yml"

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from compendium.diagnostics import Diagnostic
-from compendium.intake import MAX_YAML_BYTES, IntakeError, quote, read_limited, text_problem
+from compendium.intake import MAX_YAML_BYTES, IntakeError, quote, read_limited, text_problem, visible
 
 try:  # The C parser is several times faster and gives the same marks.
     from yaml import CSafeLoader as _Loader
@@ -197,8 +197,15 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]
         if "\t" in text and exc.problem and "tab" in exc.problem:
             hint = "YAML does not allow tabs for indentation: use spaces"
         raise YamlError([Diagnostic(display, line, column, message, hint)]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, written into the file as it is
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - before.rfind("\n")
+        what = f"the control character U+{exc.character:04X}" if isinstance(exc.character, int) else \
+            "a character YAML does not allow"
+        raise YamlError([Diagnostic(display, line, column, f"the file holds {what}",
+                                    "remove it: it is invisible, and pages, feeds and logs cannot show it")]) from None
     except yaml.YAMLError as exc:
-        raise YamlError([Diagnostic(display, 0, 0, f"YAML: {exc}", "")]) from None
+        raise YamlError([Diagnostic(display, 0, 0, f"YAML: {visible(str(exc).splitlines()[0])}", "")]) from None
     if node is None:
         raise YamlError([Diagnostic(display, 1, 1, "the file is empty", "fill in the fields")])
     builder = _Builder(display)
