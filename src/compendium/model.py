@@ -27,6 +27,7 @@ class Citation:
     quote: str
     verification: str
     note: str | None = None
+    editors_note: str | None = None  # how it was checked, kept apart from the reader's text
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Citation:
@@ -73,6 +74,15 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Response:
+    """The claimant's published reply to the criticism a claim meets (the right of reply)."""
+
+    date: str
+    source: Citation
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     file: str
@@ -92,6 +102,11 @@ class Claim:
     charts: tuple[str, ...]
     history: tuple[HistoryEntry, ...]
     record: dict[str, Any] = field(repr=False, compare=False)  # the file's data as validated, for open data
+    side: str | None = None  # proponent, critic or other: where the claimant stands on the programme
+    conclusion: str | None = None  # what a reader should take away, in a sentence or two
+    certainty: str | None = None  # the certainty of the evidence that decides the verdict
+    prominence: int = 3  # 1 (a headline claim) to 5 (made once, in passing)
+    responses: tuple[Response, ...] = ()
 
     @classmethod
     def of(cls, id: str, file: str, d: dict[str, Any]) -> Claim:
@@ -106,6 +121,10 @@ class Claim:
             evidence=tuple(_pick(EvidenceLink, e) for e in d["evidence"]),
             charts=tuple(d.get("charts", [])),
             history=tuple(_pick(HistoryEntry, h) for h in d["history"]),
+            side=d["claimant"].get("side"), conclusion=d["verdict"].get("conclusion"),
+            certainty=d["verdict"].get("certainty"), prominence=d.get("prominence", 3),
+            responses=tuple(Response(r["date"], Citation.of(r["source"]), r.get("note"))
+                            for r in d.get("responses", [])),
         )
 
 
@@ -224,3 +243,7 @@ class Compendium:
     references: dict[str, Reference]
     backlinks: Backlinks
     redirects: dict[str, str] = field(default_factory=dict)  # old page path -> new page path
+
+    def claims_by_prominence(self) -> list[Claim]:
+        """The claims as lists show them: the most prominent first, then by title."""
+        return sorted(self.claims.values(), key=lambda c: (c.prominence, c.title.casefold()))

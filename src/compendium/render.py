@@ -32,6 +32,7 @@ from compendium.text import escape_block, escape_inline, finalize
 from compendium.wording import (
     DESIGNS,
     INDEPENDENCE,
+    SIDES,
     STANCE_WORDS,
     VERIFICATION,
     figure_value,
@@ -84,7 +85,7 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
         figure_value=figure_value, linkify=lambda html: Markup(link_urls(html)),
         verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
         design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__,
-        certainty=lambda v: v.replace("-", " "),
+        certainty=lambda v: v.replace("-", " "), side_label=SIDES.__getitem__,
     )
     return env
 
@@ -97,6 +98,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
         "claims": compendium.claims, "evidence": compendium.evidence, "charts": compendium.charts,
         "topics": compendium.topics, "backlinks": compendium.backlinks, "stances": STANCES,
         "chart_points": {c.id: plotted_points(c, compendium) for c in compendium.charts.values()},
+        "claims_in_order": compendium.claims_by_prominence(),
     }
     pages: dict[str, str | bytes] = {}
 

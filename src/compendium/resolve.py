@@ -196,7 +196,7 @@ def link(sources: Sources) -> Compendium:
     for claim in claims.values():
         for link_ in claim.evidence:
             claims_by_evidence[link_.id].append(claim.id)
-        for citation in (claim.source, *claim.also_made_in):
+        for citation in (claim.source, *claim.also_made_in, *(r.source for r in claim.responses)):
             citers[citation.ref].append(f"claims/{claim.id}")
         for topic in claim.topics:
             claims_by_topic[topic].append(claim.id)

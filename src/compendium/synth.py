@@ -127,7 +127,7 @@ def _locator(rng: random.Random) -> str:
 
 def _citation(rng: random.Random, ref: str, quote_chars: int) -> dict[str, Any]:
     citation: dict[str, Any] = {"ref": ref, "locator": _locator(rng), "quote": _text(rng, quote_chars),
-                                "verification": rng.choices(("verified", "seed-only", "unverified"), (8, 1, 1))[0]}
+                                "verification": rng.choices(("verified", "secondary", "unverified"), (8, 1, 1))[0]}
     if rng.random() < 0.15:
         citation["note"] = _text(rng, 90)
     return citation
@@ -248,6 +248,10 @@ This compendium is synthetic: its claims, evidence and sources are made up, to m
 ## Grading the evidence {{ #certainty }}
 
 Certainty is high, moderate, low or very low, after GRADE.
+
+## Right of reply {{ #right-of-reply }}
+
+A claimant's published reply is shown on the claim's page.
 
 ## Verdicts {{ #verdicts }}
 {verdicts}"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from compendium.model import Figure
 
-VERIFICATION = {"verified": "checked against the source", "seed-only": "known only from a secondary source",
+VERIFICATION = {"verified": "checked against the source", "secondary": "known only from a secondary source",
                 "unverified": "not yet checked against the source"}
 INDEPENDENCE = {"yes": "independent of the programme", "no": "not independent of the programme",
                 "unclear": "independence unclear"}
@@ -13,6 +13,8 @@ DESIGNS = {"rct": "randomised controlled trial", "systematic-review": "systemati
            "official-statistics": "official statistics", "economic-evaluation": "economic evaluation",
            "qualitative": "qualitative study", "case-series": "case series",
            "official-document": "official document", "commentary": "commentary", "journalism": "journalism"}
+SIDES = {"proponent": "speaks for the programme", "critic": "a critic of the programme",
+         "other": "neither for nor against the programme"}
 STANCE_WORDS = {"supports": "for", "contradicts": "against", "qualifies": "qualifying"}
 
 
