@@ -379,7 +379,7 @@ def test_without_pango_pdf_command_says_what_to_install(sample: Path, tmp_path: 
     assert run.returncode == 1
     assert "sudo apt-get install libpango-1.0-0" in run.stderr and "brew install pango" in run.stderr
     assert "Traceback" not in run.stdout + run.stderr
-    assert not output.exists() and not list(tmp_path.glob(".compendium-*"))
+    assert not output.exists() and not list(tmp_path.glob(".*.tmp"))
 
 
 # --- The real record ---

@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from compendium.chartkinds import KINDS, PlottedPoint
+from compendium.files import has_shape, read_record, sha256_file, write_file
 from compendium.model import Chart, Compendium
 from compendium.processes import cores, worker_context
 
@@ -76,8 +77,10 @@ def render_charts(compendium: Compendium, docs_dir: Path, cache_file: Path,
                   workers: int | None = None) -> tuple[set[str], ChartStats]:
     """Draw every chart whose spec or data changed. Returns the files (relative to docs_dir) and counts.
 
-    workers: how many processes draw (None: one per core when there are enough charts to draw)."""
-    cache: dict[str, str] = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    A chart is taken from the cache only when its SVG and CSV on disk are the bytes it recorded, so a
+    file truncated or edited since is drawn again. workers: how many processes draw (None: one per core
+    when there are enough charts to draw)."""
+    cache = _read_cache(cache_file)
     files: set[str] = set()
     todo: list[tuple[Chart, list[PlottedPoint], str]] = []
     for chart in compendium.charts.values():
@@ -85,21 +88,31 @@ def render_charts(compendium: Compendium, docs_dir: Path, cache_file: Path,
         key = _cache_key(chart, points)
         svg, table = f"{OUTPUT}/{chart.id}.svg", f"{OUTPUT}/{chart.id}.csv"
         files.update((svg, table))
-        if cache.get(chart.id) == key and (docs_dir / svg).exists() and (docs_dir / table).exists():
+        if cache.get(chart.id) == _record(key, docs_dir / svg, docs_dir / table):
             continue
         todo.append((chart, points, key))
     drawings = _draw_all([(chart, points) for chart, points, _ in todo],
                          _workers_for(len(todo)) if workers is None else workers)
+    out = docs_dir / OUTPUT
     for (chart, points, key), svg_text in zip(todo, drawings, strict=True):
-        out = docs_dir / OUTPUT
-        out.mkdir(parents=True, exist_ok=True)
-        (out / f"{chart.id}.svg").write_text(svg_text, "utf-8")
-        (out / f"{chart.id}.csv").write_text(chart_csv(points, chart.unit), "utf-8")
-        cache[chart.id] = key
-    if todo:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        cache_file.write_text(json.dumps({k: cache[k] for k in sorted(cache) if k in compendium.charts}))
+        write_file(out / f"{chart.id}.svg", svg_text)
+        write_file(out / f"{chart.id}.csv", chart_csv(points, chart.unit))
+        cache[chart.id] = _record(key, out / f"{chart.id}.svg", out / f"{chart.id}.csv")
+    if todo or set(cache) - set(compendium.charts):
+        write_file(cache_file, json.dumps({k: cache[k] for k in sorted(cache) if k in compendium.charts}))
     return files, ChartStats(len(todo), len(compendium.charts) - len(todo))
+
+
+def _record(key: str, svg: Path, table: Path) -> dict[str, str | None]:
+    """What the cache remembers of a chart: its key, and the SHA-256 of each file drawn for it."""
+    return {"key": key, "svg": sha256_file(svg), "csv": sha256_file(table)}
+
+
+def _read_cache(cache_file: Path) -> dict[str, dict[str, str | None]]:
+    """The cache's record of each chart; a record of any other shape (or a bad file) is left out."""
+    shape = {"key": str, "svg": str, "csv": str}
+    return {chart_id: entry for chart_id, entry in (read_record(cache_file) or {}).items()
+            if has_shape(entry, shape)}
 
 
 def _workers_for(count: int) -> int:

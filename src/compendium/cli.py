@@ -44,6 +44,10 @@ def _stopped(result: BuildResult, args: argparse.Namespace, command: str, kept: 
     if result.compendium is None or result.report.failed(args.strict):
         print(f"{command} stopped: nothing was written; fix the problems above", file=sys.stderr)
         return True
+    if result.os_problem:
+        print(f"error: {result.os_problem}", file=sys.stderr)
+        print(f"{command} stopped by the file system error above: {kept} was left as it was", file=sys.stderr)
+        return True
     if result.pdf_problem:
         print(f"error: {result.pdf_problem}", file=sys.stderr)
         print(f"the PDF edition could not be made: {kept} was left as it was", file=sys.stderr)
@@ -127,8 +131,9 @@ def _check_links(args: argparse.Namespace) -> int:
     _print_report(outcome.report, args.format, args.strict)
     print(outcome.summary)
     if args.json_path:
-        args.json_path.parent.mkdir(parents=True, exist_ok=True)
-        args.json_path.write_text(json.dumps(outcome.data, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        from compendium.files import write_file
+
+        write_file(args.json_path, json.dumps(outcome.data, indent=1, ensure_ascii=False) + "\n")
         print(f"report: written to {args.json_path}")
     return 1 if outcome.report.failed(args.strict) else 0
 

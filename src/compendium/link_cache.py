@@ -8,13 +8,12 @@ error: the links are simply checked again.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
 from compendium.external_links import OUTCOMES, Hop, LinkResult
+from compendium.files import read_record, write_file
 
 DEFAULT_PATH = Path(".cache") / "links.json"
 _FORMAT = 1
@@ -32,11 +31,8 @@ def _result(url: str, data: Any) -> LinkResult | None:
 
 
 def _read(path: Path) -> dict[str, LinkResult]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("results"), dict):
+    data = read_record(path, {"format": int, "results": dict})
+    if data is None or data["format"] != _FORMAT:
         return {}
     results = {url: _result(url, entry) for url, entry in data["results"].items()}
     return {url: result for url, result in results.items() if result is not None}
@@ -57,8 +53,4 @@ def save(path: Path, results: dict[str, LinkResult], lifetime: float, now: float
     kept = {url: r for url, r in _read(path).items() if 0 <= now - r.checked_at < lifetime}
     kept.update({url: r for url, r in results.items() if not r.from_cache})
     stored = {url: {k: v for k, v in asdict(r).items() if k in _STORED} for url, r in sorted(kept.items())}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        json.dump({"format": _FORMAT, "results": stored}, file, indent=1)
-    os.replace(temporary, path)
+    write_file(path, json.dumps({"format": _FORMAT, "results": stored}, indent=1))

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from compendium.diagnostics import Diagnostic, Report
+from compendium.files import describe
 from compendium.pdf import PDF_NAME
 from compendium.pipeline import build
 from compendium.settings import read_mkdocs_config
@@ -100,17 +101,20 @@ def build_offline(root: Path, output: Path, paper: str = "a4") -> OfflineResult:
         report.extend(result.report.diagnostics)
         if result.compendium is None or report.errors:
             return OfflineResult(report)
-        if result.pdf_problem:
-            return OfflineResult(report, result.pdf_problem)
+        if result.os_problem or result.pdf_problem:
+            return OfflineResult(report, result.os_problem or result.pdf_problem)
 
         def add_pdf(built: Path) -> str:
             shutil.move(pdf, built / PDF_NAME)
             return ""
 
-        site = build_site(root, Path(staging) / "site", CONFIG, finish=add_pdf)
-        if not site.ok:
-            return OfflineResult(report, site.output)
-        write_zip(Path(staging) / "site", output, output.stem)
+        try:
+            site = build_site(root, Path(staging) / "site", CONFIG, finish=add_pdf)
+            if not site.ok:
+                return OfflineResult(report, site.output)
+            write_zip(Path(staging) / "site", output, output.stem)
+        except OSError as error:
+            return OfflineResult(report, describe(error))
     return OfflineResult(report, "", output)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from compendium.charts import ChartStats, render_charts
 from compendium.diagnostics import Report
 from compendium.edition import Edition, current_edition
+from compendium.files import describe
 from compendium.load import load_sources
 from compendium.model import Compendium
 from compendium.pdf import PDF_NAME, PdfError, PdfStats, read_cover, write_pdf
@@ -38,6 +39,7 @@ class BuildResult:
     site_output: str = ""
     pdf: PdfStats | None = None
     pdf_problem: str = ""  # why the PDF edition could not be made (and so the site was not replaced)
+    os_problem: str = ""  # a file that could not be written or read, and why (the site was not replaced)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -71,7 +73,8 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
           pdf: bool = True, pdf_file: Path | None = None, paper: str = "a4",
           log: Callable[[str], None] = lambda _: None) -> BuildResult:
     """The whole build. With make_site, the PDF edition (unless pdf is False) is written into the new site
-    before it replaces the old one; without it, the PDF is written to pdf_file when one is given."""
+    before it replaces the old one; without it, the PDF is written to pdf_file when one is given. An
+    OSError on the way (a full disk, a read-only folder) stops the build with result.os_problem."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     report, compendium = check(root)
@@ -79,33 +82,36 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     result = BuildResult(report, compendium, timings=timings)
     if compendium is None or report.failed(strict):
         return result
-    docs_dir = root / "docs"
-
-    start = time.perf_counter()
-    chart_files, result.charts = render_charts(compendium, docs_dir, root / CACHE_DIR / "charts.json")
-    timings["charts"] = time.perf_counter() - start
-    log(f"charts: {result.charts.rendered} rendered, {result.charts.cached} from the cache")
-
-    start = time.perf_counter()
-    newest = max((h.date for c in compendium.claims.values() for h in c.history), default="1970-01-01")
-    edition = current_edition(root, newest)
-    # Every tool that stamps a date (MkDocs' sitemap, its gzip, the PDF) takes it from the edition, so
-    # that building the same commit twice gives the same bytes.
-    os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
-    pages = render_pages(compendium, read_settings(root), edition)
-    result.pages = write_pages(docs_dir, pages, frozenset(chart_files))
-    timings["pages"] = time.perf_counter() - start
-    log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
-        f"{result.pages.removed} removed")
-
-    if make_site:
-        def finish(staging: Path) -> str:
-            return _write_pdf(compendium, edition, staging / PDF_NAME, paper, result, log)
+    try:
+        docs_dir = root / "docs"
 
         start = time.perf_counter()
-        outcome = build_site(root, site_dir or root / "site", finish=finish if pdf else None)
-        timings["mkdocs"] = time.perf_counter() - start - timings.get("pdf", 0.0)
-        result.site_ok, result.site_output = outcome.ok, outcome.output
-    elif pdf_file is not None:
-        _write_pdf(compendium, edition, pdf_file, paper, result, log)
+        chart_files, result.charts = render_charts(compendium, docs_dir, root / CACHE_DIR / "charts.json")
+        timings["charts"] = time.perf_counter() - start
+        log(f"charts: {result.charts.rendered} rendered, {result.charts.cached} from the cache")
+
+        start = time.perf_counter()
+        newest = max((h.date for c in compendium.claims.values() for h in c.history), default="1970-01-01")
+        edition = current_edition(root, newest)
+        # Every tool that stamps a date (MkDocs' sitemap, its gzip, the PDF) takes it from the edition, so
+        # that building the same commit twice gives the same bytes.
+        os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
+        pages = render_pages(compendium, read_settings(root), edition)
+        result.pages = write_pages(docs_dir, pages, frozenset(chart_files))
+        timings["pages"] = time.perf_counter() - start
+        log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
+            f"{result.pages.removed} removed")
+
+        if make_site:
+            def finish(staging: Path) -> str:
+                return _write_pdf(compendium, edition, staging / PDF_NAME, paper, result, log)
+
+            start = time.perf_counter()
+            outcome = build_site(root, site_dir or root / "site", finish=finish if pdf else None)
+            timings["mkdocs"] = time.perf_counter() - start - timings.get("pdf", 0.0)
+            result.site_ok, result.site_output = outcome.ok, outcome.output
+        elif pdf_file is not None:
+            _write_pdf(compendium, edition, pdf_file, paper, result, log)
+    except OSError as error:  # a full disk, a read-only folder: the previous site is left as it was
+        result.os_problem = describe(error)
     return result

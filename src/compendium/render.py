@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -25,6 +25,7 @@ from compendium.claimreview import claim_review
 from compendium.edition import Edition
 from compendium.export import export_files
 from compendium.fieldref import field_sections
+from compendium.files import read_regular, write_file
 from compendium.model import Compendium
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
@@ -166,26 +167,41 @@ def write_pages(docs_dir: Path, pages: dict[str, str | bytes],
                 extra_files: frozenset[str] = frozenset()) -> WriteStats:
     """Write pages under docs_dir, only where the text changed; remove what was generated before but not now.
 
-    extra_files are other generated files (charts) that must be kept and listed in the manifest."""
+    Each file is written whole or not at all (files.write_file). extra_files are other generated files
+    (charts) that must be kept and listed in the manifest."""
     written = unchanged = removed = 0
     for relative, text in pages.items():
         path = docs_dir / relative
         content = text.encode("utf-8") if isinstance(text, str) else text
-        if path.exists() and path.read_bytes() == content:
+        if path.is_file() and path.read_bytes() == content:
             unchanged += 1
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        write_file(path, content)
         written += 1
     manifest = docs_dir / MANIFEST
     keep = set(pages) | set(extra_files)
-    if manifest.exists():
-        for relative in manifest.read_text("utf-8").split():
-            if relative not in keep and (docs_dir / relative).is_file():
-                (docs_dir / relative).unlink()
-                removed += 1
+    listed = read_regular(manifest)
+    before = listed.decode("utf-8", "replace").splitlines() if listed is not None else []
+    for relative in before:
+        stale = _generated_file(docs_dir, relative) if relative not in keep else None
+        if stale is not None:
+            stale.unlink()
+            removed += 1
     listing = "\n".join(sorted(keep)) + "\n"
-    if not manifest.exists() or manifest.read_text("utf-8") != listing:
-        manifest.write_text(listing, "utf-8")
+    if listed != listing.encode("utf-8"):
+        write_file(manifest, listing)
     return WriteStats(written, unchanged, removed)
+
+
+def _generated_file(docs_dir: Path, relative: str) -> Path | None:
+    """The file under docs_dir that a line of the manifest names, or None when the line names anything
+    else: the manifest may come with a pull request, so an absolute path, a '..', a symlink or a path
+    that leads out of docs_dir is never removed."""
+    parts = PurePosixPath(relative).parts
+    if not parts or PurePosixPath(relative).is_absolute() or ".." in parts or "\\" in relative:
+        return None
+    path = docs_dir.joinpath(*parts)
+    if path.is_symlink() or not path.is_file() or not path.resolve().is_relative_to(docs_dir.resolve()):
+        return None
+    return path
 

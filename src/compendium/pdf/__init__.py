@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from compendium.charts import OUTPUT as CHARTS_OUTPUT
+from compendium.files import read_record, read_regular, write_file
 from compendium.model import Compendium
 from compendium.pdf.document import PART_SIZE, Cover, PrintDocument, print_document, read_cover
 from compendium.pdf.errors import PdfError
@@ -41,17 +40,16 @@ class PdfStats:
     parts: int = 0  # laid out this time (0: taken from the cache)
 
 
-def _install(content: bytes, target: Path) -> None:
-    """Write the PDF to target, replacing it only once the whole file is written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".compendium-", suffix=".pdf", dir=target.parent)
-    os.close(handle)
-    try:
-        Path(temporary).write_bytes(content)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+def _cached(cached_pdf: Path, cached_key: Path, key: str) -> tuple[bytes, int] | None:
+    """The cached PDF and its page count, when its record is for key and the file is the one recorded:
+    a record of another shape, or a PDF truncated or changed since, is a miss."""
+    record = read_record(cached_key, {"key": str, "pages": int, "bytes": int, "sha256": str})
+    if record is None or record["key"] != key or record["pages"] < 1:
+        return None
+    content = read_regular(cached_pdf)
+    if content is None or len(content) != record["bytes"] or hashlib.sha256(content).hexdigest() != record["sha256"]:
+        return None
+    return content, record["pages"]
 
 
 def _cache_key(document: PrintDocument, paper: str, charts_dir: Path, chart_ids: list[str]) -> str:
@@ -81,16 +79,11 @@ def write_pdf(compendium: Compendium, cover: Cover, target: Path, paper: str = "
     key = _cache_key(document, paper, charts_dir, list(compendium.charts))
     cache = compendium.root / PDF_CACHE
     cached_pdf, cached_key = cache / f"{paper}.pdf", cache / f"{paper}.json"
-    if cached_pdf.is_file() and cached_key.is_file():
-        try:
-            remembered = json.loads(cached_key.read_text("utf-8"))
-        except ValueError:
-            remembered = {}
-        if remembered.get("key") == key:
-            _install(cached_pdf.read_bytes(), target)
-            stats = PdfStats(int(remembered["pages"]), time.perf_counter() - start)
-            log(f"pdf: unchanged, {stats.pages} pages taken from the cache -> {target}")
-            return stats
+    if (hit := _cached(cached_pdf, cached_key, key)) is not None:
+        write_file(target, hit[0])  # the whole file or, should writing fail, the previous one
+        stats = PdfStats(hit[1], time.perf_counter() - start)
+        log(f"pdf: unchanged, {stats.pages} pages taken from the cache -> {target}")
+        return stats
     layouts = paginate(document.parts, paper, charts_dir, workers=workers, log=log)
     info = DocumentInfo(title=document.title, author=document.author, subject=document.description,
                         created=document.printed, language=document.language,
@@ -99,10 +92,11 @@ def write_pdf(compendium: Compendium, cover: Cover, target: Path, paper: str = "
     began = time.perf_counter()
     content = join(layouts, info)
     log(f"pdf: {len(layouts)} parts joined in {time.perf_counter() - began:.1f} s")
-    _install(content, target)
+    write_file(target, content)
     stats = PdfStats(sum(layout.pages for layout in layouts), time.perf_counter() - start, len(layouts))
-    cache.mkdir(parents=True, exist_ok=True)
-    cached_pdf.write_bytes(content)
-    cached_key.write_text(json.dumps({"key": key, "pages": stats.pages}), "utf-8")
+    # The PDF first, then its record: a build stopped in between leaves a record the PDF does not match.
+    write_file(cached_pdf, content)
+    write_file(cached_key, json.dumps({"key": key, "pages": stats.pages, "bytes": len(content),
+                                       "sha256": hashlib.sha256(content).hexdigest()}))
     log(f"pdf: {stats.pages} pages in {stats.seconds:.1f} s ({paper}, {stats.parts} parts) -> {target}")
     return stats
