@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_text import assert_no_formula_cells
 
-from compendium.chartkinds import KINDS
-from compendium.charts import render_charts
+from compendium.chartkinds import KINDS, PlottedPoint
+from compendium.charts import chart_csv, draw_svg, render_charts
+from compendium.model import Chart
 from compendium.pipeline import check
 from compendium.schemas import schema
 
@@ -80,3 +82,66 @@ def test_two_clean_renders_are_byte_identical_and_a_third_draws_nothing(rendered
     (tmp_path / sorted(files)[0]).unlink()
     _, after_delete = render_charts(compendium, tmp_path, tmp_path / "cache.json")
     assert after_delete.rendered == 1
+
+
+HOSTILE_LABELS = ["$\\foo$ x", "$\\alpha$", "=HYPERLINK(\"http://evil.example\",\"x\")", "-5"]
+HOSTILE_SERIES = ["_hidden series", "$\\beta$ found"]
+HOSTILE_TITLE = "$\\alpha$ 100$"
+
+
+def _hostile_chart(kind: str) -> tuple[Chart, list[PlottedPoint]]:
+    chart = Chart(id="hostile", file="charts/hostile.yml", kind=kind, title=HOSTILE_TITLE, caption="$x$",
+                  alt="$\\alpha$ & <b>", unit="percent", series=())
+    points = [PlottedPoint(series, label, value, "e", "f", "ref", "p. $1$")
+              for series in HOSTILE_SERIES for label, value in zip(HOSTILE_LABELS, (12.5, 40, 7, 30), strict=True)]
+    return chart, points
+
+
+def _svg_texts(svg: str) -> list[str]:
+    root = ElementTree.fromstring(svg)
+    return [" ".join("".join(e.itertext()).split()) for e in root.iter(f"{SVG}text")]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_chart_text_is_drawn_as_typed(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mathtext and TeX are off: "$\\foo$ x" (an unknown command) draws, "$\\alpha$" shows its dollars
+    and backslash, and a series named with a leading underscore still has its legend entry."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    chart, points = _hostile_chart(kind)
+    # As drawn (text as paths): no error; the dollar and the backslash are drawn, as glyphs of DejaVu Sans.
+    svg = draw_svg(chart, points)
+    from matplotlib import font_manager, ft2font
+
+    font = ft2font.FT2Font(font_manager.findfont("DejaVu Sans"))
+    for char in "$\\":
+        assert f'id="DejaVuSans-{font.get_char_index(ord(char)):x}"' in svg, char
+    assert "Oblique" not in svg and "DejaVuSans-Bold-" in svg  # no mathtext italics; the title in bold
+    root = ElementTree.fromstring(svg)
+    assert root.findtext(f"{SVG}title") == HOSTILE_TITLE and root.findtext(f"{SVG}desc") == "$\\alpha$ & <b>"
+    # The same drawing with text kept as text: every string exactly as typed.
+    savefig = Figure.savefig
+
+    def savefig_with_text(self: Figure, *args: object, **kwargs: object) -> None:
+        with matplotlib.rc_context({"svg.fonttype": "none"}):
+            savefig(self, *args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(Figure, "savefig", savefig_with_text)
+    texts = _svg_texts(draw_svg(chart, points))
+    assert HOSTILE_TITLE in texts
+    assert set(HOSTILE_LABELS) <= set(texts), texts
+    if kind in ("comparison-bars", "time-series"):
+        assert set(HOSTILE_SERIES) <= set(texts), texts
+
+
+def test_chart_csv_keeps_text_as_text_and_numbers_as_numbers() -> None:
+    _, points = _hostile_chart("comparison-bars")
+    points.append(PlottedPoint("=1+1", "@x", -0.3, "e", "f", "ref", "+p"))
+    table = chart_csv(points, "percent")
+    rows = list(csv.reader(io.StringIO(table, newline="")))
+    assert rows[1][:2] == [HOSTILE_SERIES[0], "$\\foo$ x"]
+    assert rows[3][1] == "'=HYPERLINK(\"http://evil.example\",\"x\")" and rows[4][1] == "'-5"
+    assert rows[-1][:3] == ["'=1+1", "'@x", "-0.3"] and rows[-1][-1] == "'+p"
+    assert [r[2] for r in csv.reader(io.StringIO(table, newline=""), quoting=csv.QUOTE_NONNUMERIC)][1:] == \
+        [p.value for p in points]
+    assert_no_formula_cells(table, "chart csv")

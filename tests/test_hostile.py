@@ -3,18 +3,23 @@ script; malformed files fail with file:line; arbitrary text keeps the pages well
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 import re
 import sys
 import xml.etree.ElementTree as ElementTree
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_text import BLOCK_PAYLOADS, assert_no_formula_cells
 
 from compendium.edition import Edition
 from compendium.pipeline import build, check
@@ -24,7 +29,7 @@ from compendium.settings import read_settings
 from conftest import SAMPLE
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
-from make_hostile import PAYLOADS, make_hostile
+from make_hostile import PAYLOADS, make_hostile, stacked
 
 # Tags that Material's search index keeps in its text: anything else there came from contributor text.
 SEARCH_INDEX_TAGS = {"p", "pre", "code", "ul", "ol", "li"}
@@ -115,6 +120,94 @@ def test_search_index_json_ld_data_and_feed_stay_inert(hostile_site: Path) -> No
         assert not [e for e in root.iter() if e.tag.endswith("script")], svg
 
 
+def test_the_feed_is_well_formed_and_holds_the_text_as_typed(hostile_site: Path) -> None:
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.parse(hostile_site / "feed.xml").getroot()
+    titles = [entry.findtext(f"{atom}title") or "" for entry in feed.iter(f"{atom}entry")]
+    summaries = {entry.findtext(f"{atom}summary") for entry in feed.iter(f"{atom}entry")}
+    claims = [yaml.safe_load(p.read_text("utf-8")) for p in (hostile_site.parent / "claims").glob("*.yml")]
+    assert len(titles) == sum(len(c["history"]) for c in claims)
+    for claim in claims:
+        assert any(t.startswith(f"Claim added: {claim['title']} (") for t in titles), claim["title"]
+        assert {h["note"] for h in claim["history"]} <= summaries
+    for link in feed.iter(f"{atom}link"):
+        assert re.fullmatch(r"https://example\.org/sample/[a-z0-9/.-]*", link.get("href", "")), link.attrib
+
+
+def _csv_files(site: Path) -> dict[str, str]:
+    """Every CSV the build published, loose or in a zip."""
+    found = {str(p.relative_to(site)): p.read_text("utf-8") for p in site.rglob("*.csv")}
+    for archive in site.rglob("*.zip"):
+        with zipfile.ZipFile(archive) as z:
+            found.update({f"{archive.name}:{n}": z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".csv")})
+    return found
+
+
+def test_no_csv_cell_is_a_spreadsheet_formula(hostile_site: Path) -> None:
+    tables = _csv_files(hostile_site)
+    assert "data/claims.csv" in tables and any(name.startswith("assets/compendium/charts/") for name in tables)
+    for name, table in tables.items():
+        assert_no_formula_cells(table, name)
+    cells = {cell for table in tables.values() for row in csv.reader(io.StringIO(table, newline="")) for cell in row}
+    formulas = [p for p in PAYLOADS if p.lstrip()[:1] in "=+-@"]
+    assert {f"'{p}" for p in formulas} & cells, "the formula payloads reached no CSV"
+    assert not {p for p in formulas} & cells
+
+
+_BLOCKS = re.compile(r"<(h[1-6]|hr|ul|ol|li|blockquote|table|tr|td|th|pre|div|details|dl|kbd|ins|del|mark)\b")
+
+
+def _blocks(page: Path) -> dict[str, int]:
+    raw = page.read_text("utf-8")
+    article = raw[raw.find("<article"):raw.find("</article>")]
+    counts: dict[str, int] = {}
+    for tag in _BLOCKS.findall(article):
+        counts[tag] = counts.get(tag, 0) + 1
+    return counts
+
+
+@pytest.fixture(scope="module")
+def plain_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import copy_sample
+
+    root = copy_sample(tmp_path_factory.mktemp("plain"))
+    assert build(root, pdf=False).site_ok
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def stacked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every free-text field holds as many payloads as fit, each its own paragraph: every payload starts
+    a paragraph somewhere, and every paragraph of a long text starts with a payload."""
+    from conftest import copy_sample
+
+    root = copy_sample(tmp_path_factory.mktemp("stacked"))
+    make_hostile(root, stacked(list(dict.fromkeys(BLOCK_PAYLOADS + PAYLOADS))))
+    result = build(root, pdf=False)
+    assert result.site_ok, result.site_output + "\n".join(d.format_text() for d in result.report.diagnostics)
+    return root / "site"
+
+
+@pytest.mark.parametrize("name", ["hostile_site", "stacked_site"])
+def test_no_contributor_text_becomes_a_block(name: str, plain_site: Path, request: pytest.FixtureRequest) -> None:
+    """Every page has the same headings, rules, lists, quotes, tables, code blocks and divisions as the
+    sample without payloads: the templates write them all; contributor text adds none (only paragraphs)."""
+    site: Path = request.getfixturevalue(name)
+    pages = sorted(p.relative_to(site) for p in site.rglob("index.html"))
+    assert pages == sorted(p.relative_to(plain_site) for p in plain_site.rglob("index.html"))
+    for page in pages:
+        assert _blocks(site / page) == _blocks(plain_site / page), page
+
+
+def test_stacked_payloads_are_shown_as_typed(stacked_site: Path) -> None:
+    text = " ".join(_visible_text(p.read_text("utf-8")) for folder in ("claims", "evidence")
+                    for p in (stacked_site / folder).rglob("index.html"))
+    for payload in dict.fromkeys(BLOCK_PAYLOADS + PAYLOADS):
+        for paragraph in re.split(r"\n\s*\n", payload):
+            shown = " ".join(re.sub("[\u200b-\u200f\u202a-\u202e\u2066-\u2069]", "", paragraph).split())
+            assert shown in text, payload
+
+
 def test_pdf_has_no_script(hostile_site: Path) -> None:
     pdf = hostile_site / "compendium.pdf"
     assert pdf.is_file()
@@ -170,3 +263,32 @@ def test_arbitrary_text_keeps_pages_well_formed(title: str, statement: str, quot
         assert not [a for a in element.attrib if a.startswith("on")]
         href = element.attrib.get("href", "") + element.attrib.get("src", "")
         assert not re.match(r"\s*(javascript|data|vbscript):", href, re.I)
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+def test_a_web_address_with_quotes_or_brackets_stays_inside_its_link(sample: Path) -> None:
+    """Validation refuses such addresses; the references page is safe even so: the address is one
+    attribute value and one run of text, never a new attribute or element."""
+    _, compendium = check(sample)
+    assert compendium is not None
+    url = 'https://evil.example/a"onmouseover="alert(1)"x=\'<b>bold</b>&amp;'
+    key, ref = next((k, r) for k, r in compendium.references.items() if r.url)
+    ref = dataclasses.replace(ref, csl={**ref.csl, "URL": url}, archive_url=url)
+    compendium = dataclasses.replace(compendium, references={**compendium.references, key: ref})
+    page = str(render_pages(compendium, read_settings(sample), Edition("2026-01-01", ""))["references.md"])
+    _MD.reset()
+    parser = _Elements()
+    parser.feed(_MD.convert(page))
+    # The address and the archived copy, each whole in one href (the linker may leave a final ";" out).
+    links = [attrs["href"] for tag, attrs in parser.elements if tag == "a" and "evil" in (attrs.get("href") or "")]
+    assert len(links) == 2 and all(url.startswith(href) and len(href) >= len(url) - 1 for href in links), links
+    for tag, attrs in parser.elements:
+        assert tag != "b" and set(attrs) <= {"id", "class", "href", "title"}, (tag, attrs)

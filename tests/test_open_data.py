@@ -4,6 +4,7 @@ YAML holds, verdict history carried everywhere, redirects for renamed ids."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -13,9 +14,15 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
+from test_text import assert_no_formula_cells
 
-from compendium.pipeline import build
+from compendium.edition import Edition
+from compendium.export import CSV_COLUMNS, export_files
+from compendium.pipeline import build, check
 from compendium.schemas import schema
+from compendium.settings import read_settings
+
+from conftest import SAMPLE
 
 RATINGS = schema("claim")["$defs"]["rating"]
 
@@ -111,3 +118,32 @@ def test_renamed_id_keeps_its_address(sample: Path) -> None:
     for folder in ("claims", "evidence"):
         for item in (sample / folder).glob("*.yml"):
             assert f"<loc>https://example.org/sample/{folder}/{item.stem}/</loc>" in sitemap
+
+
+def test_claims_csv_neutralises_formulas_and_keeps_numbers() -> None:
+    _, compendium = check(SAMPLE)
+    assert compendium is not None
+    claim = compendium.claims["most-participants-keep-walking"]
+    claim = dataclasses.replace(claim, title='=HYPERLINK("http://evil.example","x")', claimant="@SUM(1+1)",
+                                statement="line one\r=1+1 after a carriage return",
+                                source=dataclasses.replace(claim.source, locator="-5"))
+    compendium = dataclasses.replace(compendium, claims={**compendium.claims, claim.id: claim})
+    table = export_files(compendium, read_settings(SAMPLE), Edition("2026-01-01", ""))["data/claims.csv"]
+    assert isinstance(table, str)
+    assert_no_formula_cells(table, "claims.csv")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(table, newline=""))}
+    assert len(rows) == len(compendium.claims)
+    row = rows[claim.id]
+    assert (row["title"], row["claimant"], row["locator"]) == ("'" + claim.title, "'@SUM(1+1)", "'-5")
+    assert row["statement"] == claim.statement  # one cell, carriage return and all
+    numbers = next(r for r in csv.reader(io.StringIO(table, newline=""), quoting=csv.QUOTE_NONNUMERIC)
+                   if r[0] == claim.id)
+    assert numbers[CSV_COLUMNS.index("rating_value")] == RATINGS["x-rating-values"][claim.rating]
+    assert numbers[CSV_COLUMNS.index("supporting")] == 1.0
+
+
+def test_a_redirect_page_escapes_its_addresses() -> None:
+    from compendium.render import _redirect_page
+
+    page = _redirect_page('x"><script>alert(1)</script>', 'https://example.org/"><script>alert(2)</script>')
+    assert "<script" not in page and page.count('"') == 14  # the template's own seven attributes

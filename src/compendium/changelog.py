@@ -4,7 +4,7 @@ event list and an Atom feed (so readers can follow changes without visiting)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from compendium.model import Compendium
 from compendium.settings import SiteSettings
@@ -46,13 +46,13 @@ def atom_feed(items: list[Change], settings: SiteSettings) -> str:
             title = (f"Verdict changed: {change.title}: {rating_label(change.previous or '')} to "
                      f"{rating_label(change.rating)}")
         entries.append(
-            f"  <entry>\n    <title>{escape(title)}</title>\n    <link href=\"{escape(url)}\"/>\n"
+            f"  <entry>\n    <title>{escape(title)}</title>\n    <link href={quoteattr(url)}/>\n"
             f"    <id>{escape(url)}#{change.date}-{change.kind}</id>\n"
             f"    <updated>{change.date}T00:00:00Z</updated>\n"
             f"    <summary>{escape(change.note)}</summary>\n  </entry>")
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
         f"  <title>{escape(settings.site_name)}: changes</title>\n"
-        f'  <link href="{escape(base)}changelog/"/>\n  <link rel="self" href="{escape(base)}feed.xml"/>\n'
+        f"  <link href={quoteattr(base + 'changelog/')}/>\n  <link rel=\"self\" href={quoteattr(base + 'feed.xml')}/>\n"
         f"  <id>{escape(base)}changelog/</id>\n  <updated>{updated}</updated>\n"
         f"  <author><name>{escape(settings.site_name)}</name></author>\n" + "\n".join(entries) + "\n</feed>\n")

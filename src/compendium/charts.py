@@ -8,7 +8,6 @@ something has to be drawn.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -20,13 +19,15 @@ from compendium.chartkinds import KINDS, PlottedPoint
 from compendium.files import has_shape, read_record, sha256_file, write_file
 from compendium.model import Chart, Compendium
 from compendium.processes import cores, worker_context
+from compendium.text import csv_table
 
 OUTPUT = "assets/compendium/charts"
 def _drawing_code_hash() -> str:
-    """A hash of the code that draws: a change to it redraws every chart, with no version to remember."""
+    """A hash of the code that draws and writes the CSV: a change to it redraws every chart, with no version
+    to remember."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted([here / "charts.py", *(here / "chartkinds").glob("*.py")]):
+    for path in sorted([here / "charts.py", here / "text.py", *(here / "chartkinds").glob("*.py")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -60,12 +61,9 @@ def plotted_points(chart: Chart, compendium: Compendium) -> list[PlottedPoint]:
 
 
 def chart_csv(points: list[PlottedPoint], unit: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["series", "label", "value", "unit", "evidence", "finding", "reference", "locator"])
-    for p in points:
-        writer.writerow([p.series, p.label, p.value, unit, p.evidence, p.finding, p.reference, p.locator])
-    return out.getvalue()
+    return csv_table(["series", "label", "value", "unit", "evidence", "finding", "reference", "locator"],
+                     ([p.series, p.label, p.value, unit, p.evidence, p.finding, p.reference, p.locator]
+                      for p in points))
 
 
 def _cache_key(chart: Chart, points: list[PlottedPoint]) -> str:
@@ -147,8 +145,10 @@ def draw_svg(chart: Chart, points: list[PlottedPoint]) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # Chart text comes from contributors and is drawn as typed: "$\alpha$" is not mathtext, and no text is TeX.
     matplotlib.rcParams.update({"svg.hashsalt": "compendium", "svg.fonttype": "path",
-                                "font.family": "DejaVu Sans", "font.size": 10})
+                                "font.family": "DejaVu Sans", "font.size": 10,
+                                "text.parse_math": False, "text.usetex": False})
     horizontal = chart.kind in ("comparison-bars", "funnel")
     height = 1.2 + 0.45 * max(len(points), 3) if horizontal else 4.2
     figure, axes = plt.subplots(figsize=(7.5, height))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from compendium.bibliography import Reference, format_references
 from compendium.edition import Edition
 from compendium.settings import SiteSettings
+from compendium.text import BIDI_AND_INVISIBLE
 
 _TITLE, _URL = "\ue010title\ue011", "https://placeholder.invalid/\ue012"
 
@@ -43,6 +44,9 @@ class PageCiter:
         self._template = format_references({"page": Reference("page", 0, item, "", "")})["page"]
 
     def cite(self, page: str, title: str) -> PageCitation:
+        # One line: the citation sits in an HTML block, which a blank line in a title would end, and the
+        # rest of the title would be read as Markdown.
+        title = " ".join(BIDI_AND_INVISIBLE.sub("", title).split())
         url = self.settings.page_url(page) or f"{page}/"
         text = self._template.replace(_TITLE, html.escape(title)).replace(
             _URL, f'<a href="{html.escape(url)}">{html.escape(url)}</a>')

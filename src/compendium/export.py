@@ -5,7 +5,6 @@ plus each item's id and address, so the published claim and evidence schemas des
 from __future__ import annotations
 
 import copy
-import csv
 import io
 import json
 import zipfile
@@ -15,6 +14,7 @@ from compendium.edition import Edition
 from compendium.model import Compendium
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
+from compendium.text import csv_table
 
 FOLDER = "data"
 ZIP_NAME = "compendium-data.zip"
@@ -89,22 +89,20 @@ def export_files(compendium: Compendium, settings: SiteSettings, edition: Editio
     evidence = [{**e.record, "id": e.id, "url": settings.page_url(f"evidence/{e.id}"),
                  "used_by": list(compendium.backlinks.claims_by_evidence.get(e.id, ()))}
                 for e in compendium.evidence.values()]
-    table = io.StringIO()
-    writer = csv.writer(table, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for c in compendium.claims.values():
         stances = [link.stance for link in c.evidence]
-        writer.writerow([c.id, c.title, c.claimant, c.date, c.rating, ratings[c.rating], c.statement,
-                         c.source.ref, c.source.locator, c.source.verification, stances.count("supports"),
-                         stances.count("contradicts"), stances.count("qualifies"), ";".join(c.topics),
-                         settings.page_url(f"claims/{c.id}")])
+        rows.append([c.id, c.title, c.claimant, c.date, c.rating, ratings[c.rating], c.statement,
+                     c.source.ref, c.source.locator, c.source.verification, stances.count("supports"),
+                     stances.count("contradicts"), stances.count("qualifies"), ";".join(c.topics),
+                     settings.page_url(f"claims/{c.id}")])
     used_by = {"used_by": {"type": "array", "items": {"type": "string"},
                            "description": "The ids of the claims this evidence bears on."}}
     files: dict[str, str | bytes] = {
         "claims.json": _dump({**head, "claims": claims}),
         "evidence.json": _dump({**head, "evidence": evidence}),
         "references.json": _dump([ref.csl for ref in compendium.references.values()]),
-        "claims.csv": table.getvalue(),
+        "claims.csv": csv_table(CSV_COLUMNS, rows),
         "schemas/claims.schema.json": _dump(_export_schema("claim", "claims", _ADDED, "Claims")),
         "schemas/evidence.schema.json": _dump(_export_schema("evidence", "evidence", {**_ADDED, **used_by},
                                                               "Evidence items")),

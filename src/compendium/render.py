@@ -7,6 +7,7 @@ MkDocs' file watcher sees only real changes. Files generated before but not now 
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -157,9 +158,10 @@ def _page_titles(compendium: Compendium) -> dict[str, str]:
 
 def _redirect_page(new_id: str, new_url: str) -> str:
     # A static page at the old address: browsers follow the refresh, search engines the canonical link.
-    target = f"../{new_id}/"
+    # Ids are slugs, but the page is escaped as if they were not.
+    target, canonical = html.escape(f"../{new_id}/"), html.escape(new_url)
     return (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved</title>\n'
-            f'<meta http-equiv="refresh" content="0; url={target}">\n<link rel="canonical" href="{new_url}">\n'
+            f'<meta http-equiv="refresh" content="0; url={target}">\n<link rel="canonical" href="{canonical}">\n'
             f'</head><body><p>This page has moved to <a href="{target}">{target}</a>.</p></body></html>\n')
 
 

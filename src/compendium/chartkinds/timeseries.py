@@ -11,10 +11,12 @@ from compendium.chartkinds.style import AXIS_UNITS, PALETTE, PlottedPoint, serie
 
 def draw(axes: Any, unit: str, points: list[PlottedPoint]) -> None:
     periods = list(dict.fromkeys(p.label for p in points))
-    for i, name in enumerate(series_names(points)):
+    names = series_names(points)
+    lines = []
+    for i, name in enumerate(names):
         series = [p for p in points if p.series == name]
         xs = [periods.index(p.label) for p in series]
-        axes.plot(xs, [p.value for p in series], marker="o", color=PALETTE[i % len(PALETTE)], label=name)
+        lines += axes.plot(xs, [p.value for p in series], marker="o", color=PALETTE[i % len(PALETTE)])
         for x, point in zip(xs, series, strict=True):
             axes.annotate(value_label(point.value, unit), (x, point.value), textcoords="offset points",
                           xytext=(0, 7), ha="center", fontsize=8)
@@ -22,5 +24,6 @@ def draw(axes: Any, unit: str, points: list[PlottedPoint]) -> None:
     axes.set_ylabel(AXIS_UNITS.get(unit, unit))
     top = max(p.value for p in points) if points else 1
     axes.set_ylim(0 if unit == "percent" or min(p.value for p in points) >= 0 else None, top * 1.15)
-    if len(series_names(points)) > 1:
-        axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False)
+    if len(names) > 1:
+        # Lines and names given together: matplotlib would drop a series whose name starts with "_".
+        axes.legend(lines, names, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False)
