@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compendium.bibliography import format_references, load_references
+from compendium.bibliography import format_references, load_references, short_citation
 
 
 def _load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
@@ -62,3 +62,15 @@ def test_formatting_cache_is_used_only_while_the_entries_are_unchanged(tmp_path:
     assert "From the cache" in format_references(refs, cache)["a"]
     changed, _, _ = _load(tmp_path, "@misc{a, author={Doe, J}, title={Second}, year={2020}}\n")
     assert "Second" in format_references(changed, cache)["a"]
+
+
+def test_short_citations_are_never_ambiguous(tmp_path: Path) -> None:
+    refs, _, problems = _load(tmp_path, "@misc{b, author={Scott, M}, title={Beta}, year={2019}, url={https://a.org/b}}\n"
+                                        "@misc{a, author={Scott, M}, title={Alpha}, year={2019}, url={https://a.org/a}}\n"
+                                        "@misc{c, author={Scott, M}, title={Gamma}, url={https://a.org/c}}\n"
+                                        "@misc{d, author={Scott, M}, title={Delta}, url={https://a.org/d}}\n"
+                                        "@misc{e, author={Scott, M}, title={Epsilon}, year={2020}, url={https://a.org/e}}\n")
+    assert problems == []
+    labels = {key: short_citation(ref) for key, ref in refs.items()}
+    assert labels == {"a": "Scott (2019a)", "b": "Scott (2019b)", "c": "Scott (n.d.b)", "d": "Scott (n.d.a)",
+                      "e": "Scott (2020)"}

@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -63,6 +63,7 @@ class Reference:
     offline: str  # Why no DOI or URL is given, where none is: no copy is known to be online.
     archive_url: str = ""  # An archived copy of the web page (e.g. the Wayback Machine's), where one is known.
     flawed: bool = False  # A field of the entry was refused (a date, DOI or address): already reported.
+    year_suffix: str = ""  # a, b, c...: tells apart two references by the same authors in the same year
 
     @property
     def url(self) -> str:
@@ -197,7 +198,32 @@ def load_references(path: Path, display: str) -> LoadedReferences:
             archive_url, flawed = "", True
         references[entry.key] = by_lower[entry.key.lower()] = Reference(entry.key, line, csl, **extra,
                                                                         archive_url=archive_url, flawed=flawed)
-    return LoadedReferences(display, references, unreadable - set(references), problems)
+    return LoadedReferences(display, _with_year_suffixes(references), unreadable - set(references), problems)
+
+
+def _with_year_suffixes(references: dict[str, Reference]) -> dict[str, Reference]:
+    """References whose short citations would be the same ("Scott (2019)" twice) get year suffixes, as the
+    author-date styles do: "Scott (2019a)", "Scott (2019b)", lettered in the order of their titles."""
+    groups: dict[str, list[Reference]] = {}
+    for ref in references.values():
+        groups.setdefault(_author_year(ref), []).append(ref)
+    suffixed = dict(references)
+    for group in groups.values():
+        if len(group) > 1:
+            ordered = sorted(group, key=lambda r: (str(r.csl.get("title", "")).casefold(), r.key))
+            for i, ref in enumerate(ordered):
+                suffixed[ref.key] = replace(ref, year_suffix=_letters(i))
+    return suffixed
+
+
+def _letters(index: int) -> str:
+    """a, b, ... z, aa, ab, ...: the suffix of the index-th reference of a group."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def _character_problems(text: str, display: str) -> list[Diagnostic]:
@@ -410,14 +436,20 @@ def _shield(value: Any) -> Any:
     return value
 
 
-def short_citation(ref: Reference) -> str:
-    """Author (year), as a link label: the first author's family name, 'et al.' for three or more."""
+def _author_year(ref: Reference) -> str:
+    """Author (year) without a suffix: the first author's family name, 'et al.' for three or more."""
     people = ref.csl.get("author") or ref.csl.get("editor") or []
     names = [p.get("family") or p.get("literal", "") for p in people]
     who = names[0] if len(names) == 1 else " and ".join(names) if len(names) == 2 else \
         f"{names[0]} et al." if names else str(ref.csl.get("title", ref.key))
     year = ref.csl.get("issued", {}).get("date-parts", [[None]])[0][0]
-    return f"{who} ({year or 'n.d.'})"
+    return f"{who} ({year or 'n.d.'}"
+
+
+def short_citation(ref: Reference) -> str:
+    """Author (year), as a link label, with a year suffix where another reference would read the same:
+    never ambiguous."""
+    return f"{_author_year(ref)}{ref.year_suffix})"
 
 
 _URL = re.compile(r"https?://[^\s<>\"]+")
