@@ -72,7 +72,9 @@ Files
 - claims.json     every claim, as in the repository's claims/*.yml, with id and url
 - evidence.json   every evidence item, as in evidence/*.yml, with id, url and the claims using it
 - references.json every source cited, in CSL-JSON
-- claims.csv      one row per claim: verdict, claimant, source and the count of evidence for and against
+- claims.csv      one row per claim: verdict, claimant, source and the count of evidence for and against;
+                  text is quoted, numbers are not, and text that a spreadsheet would take for a formula
+                  (starting with = + - @, a tab or a carriage return) starts with an apostrophe
 - schemas/        JSON Schemas (draft 2020-12) describing each JSON file
 
 How to cite
