@@ -32,7 +32,7 @@ from compendium.cli import main
 from compendium.files import read_record
 from compendium.pdf import PDF_NAME
 from compendium.pdf import _cached as cached_pdf
-from compendium.site import remove_stale_staging
+from compendium.site import clean_up_after_killed_builds
 
 from conftest import copy_sample
 
@@ -173,7 +173,7 @@ def test_a_build_killed_at_any_stage_leaves_the_site_and_the_next_build_cleans_u
     _assert_output_is_clean(root, clean)
 
 
-def test_staging_folders_of_dead_builds_are_removed_and_a_running_builds_kept(tmp_path: Path) -> None:
+def test_what_killed_builds_left_is_cleaned_up_but_not_a_running_builds_folder(tmp_path: Path) -> None:
     ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                            text=True, check=True)
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
@@ -184,10 +184,13 @@ def test_staging_folders_of_dead_builds_are_removed_and_a_running_builds_kept(tm
             (folder / "assets").mkdir(parents=True)
             (folder / "assets" / "page.html").write_text("half a site")
         (tmp_path / ".site-99999999999999999999-abc").mkdir()  # no such process id
-        unrelated = tmp_path / "site-notes"
-        unrelated.mkdir()
-        remove_stale_staging(tmp_path)
-        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, unrelated.name])
+        (tmp_path / "site-notes").mkdir()
+        # Killed between the two renames of its swap: the previous site was moved aside, the new one not in.
+        (tmp_path / "site.previous").mkdir()
+        (tmp_path / "site.previous" / "index.html").write_text("the previous site")
+        clean_up_after_killed_builds(tmp_path / "site")
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, "site-notes", "site"])
+        assert (tmp_path / "site" / "index.html").read_text() == "the previous site"
     finally:
         running.kill()
         running.wait()

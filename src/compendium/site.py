@@ -52,7 +52,7 @@ def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",
     are removed first."""
     root, site_dir = root.resolve(), site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(site_dir.parent)
+    clean_up_after_killed_builds(site_dir)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=site_dir.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; the published site is for everyone to read
@@ -92,7 +92,7 @@ def _mkdocs(root: Path, config_file: str, staging: Path) -> tuple[bool, str]:
 
 def _swap(staging: Path, site_dir: Path) -> None:
     """Make staging site_dir; should that fail, the previous site_dir is put back."""
-    previous = site_dir.with_name(site_dir.name + ".previous")
+    previous = _previous(site_dir)
     shutil.rmtree(previous, ignore_errors=True)
     moved = site_dir.exists()
     if moved:
@@ -106,14 +106,22 @@ def _swap(staging: Path, site_dir: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
-def remove_stale_staging(folder: Path) -> None:
-    """Remove the staging folders in folder whose build is no longer running (killed, or stopped by a
-    power cut); a concurrent build's folder is left alone. A folder of the older form .site-<random>,
-    with no process id, is from a build that ended long ago."""
-    for path in folder.glob(f"{STAGING}*"):
+def _previous(site_dir: Path) -> Path:
+    return site_dir.with_name(site_dir.name + ".previous")
+
+
+def clean_up_after_killed_builds(site_dir: Path) -> None:
+    """Undo what builds killed on the way (`kill -9`, a power cut) left next to site_dir: their staging
+    folders are removed, but not a concurrent build's; a site moved aside by a build killed halfway
+    through its swap is put back. A staging folder of the older form .site-<random>, with no process
+    id, is from a build that ended long ago."""
+    for path in site_dir.parent.glob(f"{STAGING}*"):
         owner = path.name.removeprefix(STAGING).partition("-")[0]
         if path.is_dir() and not path.is_symlink() and not (owner.isdigit() and _running(int(owner))):
             shutil.rmtree(path, ignore_errors=True)
+    previous = _previous(site_dir)
+    if previous.is_dir() and not previous.is_symlink() and not site_dir.exists():
+        previous.rename(site_dir)
 
 
 def _running(pid: int) -> bool:
