@@ -126,10 +126,16 @@ def test_the_feed_is_well_formed_and_holds_the_text_as_typed(hostile_site: Path)
     titles = [entry.findtext(f"{atom}title") or "" for entry in feed.iter(f"{atom}entry")]
     summaries = {entry.findtext(f"{atom}summary") for entry in feed.iter(f"{atom}entry")}
     claims = [yaml.safe_load(p.read_text("utf-8")) for p in (hostile_site.parent / "claims").glob("*.yml")]
-    assert len(titles) == sum(len(c["history"]) for c in claims)
+    evidence = [yaml.safe_load(p.read_text("utf-8")) for p in (hostile_site.parent / "evidence").glob("*.yml")]
+    corrections = [c for item in (*claims, *evidence) for c in item.get("corrections", [])]
+    assert corrections, "the sample has corrections: the feed must carry them"
+    assert len(titles) == sum(len(c["history"]) for c in claims) + len(corrections)
     for claim in claims:
         assert any(t.startswith(f"Claim added: {claim['title']} (") for t in titles), claim["title"]
         assert {h["note"] for h in claim["history"]} <= summaries
+    for item in (*claims, *evidence):
+        for correction in item.get("corrections", []):
+            assert f"Correction: {item['title']}" in titles and correction["note"] in summaries
     for link in feed.iter(f"{atom}link"):
         assert re.fullmatch(r"https://example\.org/sample/[a-z0-9/.-]*", link.get("href", "")), link.attrib
 

@@ -40,7 +40,7 @@ def test_too_many_data_files_are_refused_before_any_is_read(sample: Path, monkey
     monkeypatch.setattr(load, "_read", counting)
     report, compendium = check(sample)
     assert compendium is None
-    assert [d.message for d in report.errors][0] == "there are more than 3 data files"
+    assert next(d.message for d in report.errors) == "there are more than 3 data files"
     assert not [p for p in read if p.parent.name in load.FOLDERS]
 
 

@@ -462,6 +462,8 @@ def link_urls(formatted: str, css_class: str = "") -> str:
 
     def link(match: re.Match[str]) -> str:
         url = match.group(0).rstrip(".,;")
+        if re.search(r"&#?\w+$", url) and match.group(0)[len(url):].startswith(";"):
+            url += ";"  # the ';' ends a character reference (&#38;) in the address, not the sentence
         return f'<a{attribute} href="{url}">{url}</a>{match.group(0)[len(url):]}'
     return _URL.sub(link, formatted)
 

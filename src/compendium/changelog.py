@@ -1,12 +1,12 @@
-"""What changed in the record, newest first: every claim added and every change of verdict, as a page
-event list and an Atom feed (so readers can follow changes without visiting)."""
+"""What changed in the record, newest first: every claim added, every change of verdict and every correction,
+as a page event list and an Atom feed (so readers can follow changes without visiting)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from compendium.model import Compendium
+from compendium.model import Claim, Compendium
 from compendium.settings import SiteSettings
 from compendium.wording import rating_label
 
@@ -14,23 +14,40 @@ from compendium.wording import rating_label
 @dataclass(frozen=True)
 class Change:
     date: str
-    claim_id: str
+    page: str  # "claims/<id>" or "evidence/<id>"
     title: str
-    kind: str  # "added" or "verdict"
-    rating: str
-    previous: str | None
+    kind: str  # "added", "verdict" (a change of verdict) or "correction" (any other change a reader would care about)
     note: str
+    rating: str = ""  # for "added" and "verdict": the claim's verdict after the change
+    previous: str | None = None  # for "verdict": the verdict before
+    number: int = 0  # tells apart two changes of one page on one day (in the feed's entry ids)
+
+    @property
+    def headline(self) -> str:
+        """The change in a line, as the feed's entry title."""
+        if self.kind == "added":
+            return f"Claim added: {self.title} ({rating_label(self.rating)})"
+        if self.kind == "verdict":
+            return f"Verdict changed: {self.title}: {rating_label(self.previous or '')} to {rating_label(self.rating)}"
+        return f"Correction: {self.title}"
 
 
 def changes(compendium: Compendium) -> list[Change]:
+    """Every claim added, every change of verdict and every correction of a claim or evidence item, newest first."""
     found = []
     for claim in compendium.claims.values():
+        page = f"claims/{claim.id}"
         previous: str | None = None
         for i, entry in enumerate(claim.history):
-            found.append(Change(entry.date, claim.id, claim.title, "added" if i == 0 else "verdict", entry.rating,
-                                previous, entry.note))
+            found.append(Change(entry.date, page, claim.title, "added" if i == 0 else "verdict", entry.note,
+                                entry.rating, previous, i))
             previous = entry.rating
-    return sorted(found, key=lambda c: (c.date, c.kind == "verdict", c.claim_id), reverse=True)
+    for item in (*compendium.claims.values(), *compendium.evidence.values()):
+        page = f"{'claims' if isinstance(item, Claim) else 'evidence'}/{item.id}"
+        found.extend(Change(c.date, page, item.title, "correction", c.note, number=i)
+                     for i, c in enumerate(item.corrections))
+    order = {"correction": 0, "verdict": 1, "added": 2}  # on one day: the later kinds of change first
+    return sorted(found, key=lambda c: (c.date, -order[c.kind], c.page, c.number), reverse=True)
 
 
 def atom_feed(items: list[Change], settings: SiteSettings) -> str:
@@ -39,15 +56,10 @@ def atom_feed(items: list[Change], settings: SiteSettings) -> str:
     updated = f"{items[0].date}T00:00:00Z" if items else "1970-01-01T00:00:00Z"
     entries = []
     for change in items:
-        url = settings.page_url(f"claims/{change.claim_id}")
-        if change.kind == "added":
-            title = f"Claim added: {change.title} ({rating_label(change.rating)})"
-        else:
-            title = (f"Verdict changed: {change.title}: {rating_label(change.previous or '')} to "
-                     f"{rating_label(change.rating)}")
+        url = settings.page_url(change.page)
         entries.append(
-            f"  <entry>\n    <title>{escape(title)}</title>\n    <link href={quoteattr(url)}/>\n"
-            f"    <id>{escape(url)}#{change.date}-{change.kind}</id>\n"
+            f"  <entry>\n    <title>{escape(change.headline)}</title>\n    <link href={quoteattr(url)}/>\n"
+            f"    <id>{escape(url)}#{change.date}-{change.kind}-{change.number}</id>\n"
             f"    <updated>{change.date}T00:00:00Z</updated>\n"
             f"    <summary>{escape(change.note)}</summary>\n  </entry>")
     return (

@@ -74,6 +74,18 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A dated change a reader would care about (a corrected figure, a new source), other than a verdict's."""
+
+    date: str
+    note: str
+
+
+def _corrections(d: dict[str, Any]) -> tuple[Correction, ...]:
+    return tuple(Correction(c["date"], c["note"]) for c in d.get("corrections", []))
+
+
+@dataclass(frozen=True)
 class Response:
     """The claimant's published reply to the criticism a claim meets (the right of reply)."""
 
@@ -107,6 +119,7 @@ class Claim:
     certainty: str | None = None  # the certainty of the evidence that decides the verdict
     prominence: int = 3  # 1 (a headline claim) to 5 (made once, in passing)
     responses: tuple[Response, ...] = ()
+    corrections: tuple[Correction, ...] = ()
 
     @classmethod
     def of(cls, id: str, file: str, d: dict[str, Any]) -> Claim:
@@ -125,6 +138,7 @@ class Claim:
             certainty=d["verdict"].get("certainty"), prominence=d.get("prominence", 3),
             responses=tuple(Response(r["date"], Citation.of(r["source"]), r.get("note"))
                             for r in d.get("responses", [])),
+            corrections=_corrections(d),
         )
 
 
@@ -152,6 +166,7 @@ class Evidence:
     topics: tuple[str, ...]
     charts: tuple[str, ...]
     record: dict[str, Any] = field(repr=False, compare=False)  # the file's data as validated, for open data
+    corrections: tuple[Correction, ...] = ()
 
     @classmethod
     def of(cls, id: str, file: str, d: dict[str, Any]) -> Evidence:
@@ -159,7 +174,7 @@ class Evidence:
         return cls(
             record=d, id=id, file=file, title=d["title"], summary=d["summary"], source=Citation.of(d["source"]),
             findings=tuple(Figure.of(f) for f in d["findings"]), quality=_pick(Quality, quality),
-            topics=tuple(d["topics"]), charts=tuple(d.get("charts", [])),
+            topics=tuple(d["topics"]), charts=tuple(d.get("charts", [])), corrections=_corrections(d),
         )
 
     def finding(self, finding_id: str) -> Figure | None:
