@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from compendium.model import Claim, Compendium
+from compendium.model import Claim, Compendium, Evidence
 from compendium.settings import SiteSettings
 from compendium.wording import rating_label
 
@@ -42,9 +42,10 @@ def changes(compendium: Compendium) -> list[Change]:
             found.append(Change(entry.date, page, claim.title, "added" if i == 0 else "verdict", entry.note,
                                 entry.rating, previous, i))
             previous = entry.rating
-    for item in (*compendium.claims.values(), *compendium.evidence.values()):
-        page = f"{'claims' if isinstance(item, Claim) else 'evidence'}/{item.id}"
-        found.extend(Change(c.date, page, item.title, "correction", c.note, number=i)
+    items: list[tuple[str, Claim | Evidence]] = [("claims", c) for c in compendium.claims.values()]
+    items.extend(("evidence", e) for e in compendium.evidence.values())
+    for folder, item in items:
+        found.extend(Change(c.date, f"{folder}/{item.id}", item.title, "correction", c.note, number=i)
                      for i, c in enumerate(item.corrections))
     order = {"correction": 0, "verdict": 1, "added": 2}  # on one day: the later kinds of change first
     return sorted(found, key=lambda c: (c.date, -order[c.kind], c.page, c.number), reverse=True)
