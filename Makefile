@@ -53,5 +53,5 @@ golden: $(STAMP)      ## Regenerate the golden files of the rendered test pages
 
 clean:
 	rm -rf site site.previous .cache dist docs/.generated docs/assets/compendium docs/claims docs/evidence \
-	  docs/topics docs/charts docs/data docs/references.md docs/timeline.md docs/changelog.md docs/data.md \
+	  docs/topics docs/charts docs/data docs/references.md docs/timeline.md docs/glossary.md docs/changelog.md docs/data.md \
 	  docs/fields.md docs/feed.xml

@@ -74,3 +74,20 @@ def test_short_citations_are_never_ambiguous(tmp_path: Path) -> None:
     labels = {key: short_citation(ref) for key, ref in refs.items()}
     assert labels == {"a": "Scott (2019a)", "b": "Scott (2019b)", "c": "Scott (n.d.b)", "d": "Scott (n.d.a)",
                       "e": "Scott (2020)"}
+
+
+def test_simple_latex_is_read_as_the_latex_parser_reads_it() -> None:
+    from bibtexparser.entrypoint import parse_string
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    from compendium.bibliography import _latex
+
+    from conftest import REPO
+
+    parser = LatexNodes2Text()
+    values = [" ".join(str(f.value).split()) for e in parse_string((REPO / "references.bib").read_text("utf-8")).entries
+              for f in e.fields]
+    values += ["{IAPT} -- the need", "a \\& b", "100\\%", "{{Deep}}", "x---y", "``quoted''", "\\'{e}t\\'{e}", "$x$",
+               "50~\\%", "a\\_b", "caf\\'e"]
+    for value in values:
+        assert _latex(value) == parser.latex_to_text(value).strip(), value

@@ -259,7 +259,7 @@ def _field_problems(entry: Entry, display: str) -> list[Diagnostic]:
         elif _brace_depth(text) > MAX_BRACE_DEPTH:
             problems.append(Diagnostic(display, line, 1, f"{where} nests braces more than {MAX_BRACE_DEPTH} deep",
                                        "one pair of braces is enough to keep a word's capitals: {IAPT}"))
-        elif not text.strip() or (name == "title" and not _latex(text).strip()):
+        elif not re.sub(r"[{}\s]", "", text):  # nothing but braces and white space
             problems.append(Diagnostic(display, line, 1, f"{where} is empty or only white space",
                                        "write the field's value, or remove the field"))
     return problems
@@ -292,7 +292,9 @@ def url_problem(url: str) -> str:
     return ""
 
 
-_LATEX_SPECIALS = re.compile(r"[\\{}$~%&]|--")
+_LATEX_SPECIALS = re.compile(r"[\\{}$~%&]|--|``|''")
+# What only the LaTeX parser reads right: a command other than an escaped special, math, a tie, a comment.
+_BEYOND_SIMPLE = re.compile(r"\\[^&%$#_]|(?<!\\)[$~%&]")
 
 
 def _latex(text: str) -> str:
@@ -300,6 +302,10 @@ def _latex(text: str) -> str:
     is returned as it is: the LaTeX parser is by far the slowest step of loading the file."""
     if not _LATEX_SPECIALS.search(text):
         return text
+    if not _BEYOND_SIMPLE.search(text):  # only braces, dashes and escaped specials: no parser needed
+        text = text.replace("---", "\u2014").replace("--", "\u2013").replace("``", "\u201c").replace("''", "\u201d")
+        text = text.replace("{", "").replace("}", "")
+        return re.sub(r"\\([&%$#_])", r"\1", text).strip()
     try:
         return str(_latex_parser().latex_to_text(text)).strip()
     except (RecursionError, ValueError, IndexError, KeyError):  # malformed LaTeX: shown as typed, never a crash

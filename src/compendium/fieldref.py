@@ -10,7 +10,8 @@ from compendium.schemas import resolve_ref, schema
 
 # The kinds of data file, where each lives, in the order the page lists them.
 FILES = (("claim", "claims/<id>.yml"), ("evidence", "evidence/<id>.yml"), ("chart", "charts/<id>.yml"),
-         ("topics", "topics.yml"), ("timeline", "timeline.yml"), ("redirects", "redirects.yml"))
+         ("topics", "topics.yml"), ("timeline", "timeline.yml"), ("redirects", "redirects.yml"),
+         ("glossary", "glossary.yml"))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ FOLDERS = {"claims": "claim", "evidence": "evidence", "charts": "chart"}
 TOPICS_FILE = "topics.yml"
 TIMELINE_FILE = "timeline.yml"
 REDIRECTS_FILE = "redirects.yml"
+GLOSSARY_FILE = "glossary.yml"
 BIB_FILE = "references.bib"
 DOCS_DIR = "docs"
 DATA_SUFFIXES = (".yml", ".yaml")
@@ -31,6 +32,7 @@ class Sources:
     topics: YamlDocument | None = None
     timeline: YamlDocument | None = None
     redirects: YamlDocument | None = None
+    glossary: YamlDocument | None = None
     references: dict[str, Reference] = field(default_factory=dict)
     # Ids and keys that exist but could not be read ("claims/x", "references/key"), each with the file whose
     # problem is already reported: checks that need them are not made, and counted against that file.
@@ -149,6 +151,8 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
         sources.timeline = _read(root / TIMELINE_FILE, root, problems)
     if os.path.lexists(root / REDIRECTS_FILE):
         sources.redirects = _read(root / REDIRECTS_FILE, root, problems)
+    if os.path.lexists(root / GLOSSARY_FILE):
+        sources.glossary = _read(root / GLOSSARY_FILE, root, problems)
     bib_path = root / BIB_FILE
     if os.path.lexists(bib_path):
         loaded = load_references(bib_path, display_path(bib_path, root))

@@ -214,6 +214,23 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class GlossaryTerm:
+    """A term a reader may not know, explained where it appears and on the glossary page."""
+
+    id: str
+    term: str
+    definition: str
+    forms: tuple[str, ...]  # the exact words explained where they appear
+    expansion: str | None = None
+    source: Citation | None = None
+
+    @classmethod
+    def of(cls, id: str, d: dict[str, Any]) -> GlossaryTerm:
+        return cls(id, d["term"], d["definition"], tuple(d.get("forms", [d["term"]])), d.get("expansion"),
+                   Citation.of(d["source"]) if "source" in d else None)
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     title: str
@@ -258,6 +275,7 @@ class Compendium:
     references: dict[str, Reference]
     backlinks: Backlinks
     redirects: dict[str, str] = field(default_factory=dict)  # old page path -> new page path
+    glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
 
     def claims_by_prominence(self) -> list[Claim]:
         """The claims as lists show them: the most prominent first, then by title."""

@@ -30,6 +30,7 @@ from compendium.files import read_regular, write_file
 from compendium.model import Compendium
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
+from compendium.terms import TermLinker
 from compendium.text import escape_block, escape_inline, finalize
 from compendium.wording import (
     DESIGNS,
@@ -56,7 +57,7 @@ class WriteStats:
     removed: int
 
 
-def _environment(compendium: Compendium) -> jinja2.Environment:
+def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("compendium", "templates"),
         # finalize escapes every value for Markdown and HTML at once and marks it safe, so autoescape
@@ -88,13 +89,15 @@ def _environment(compendium: Compendium) -> jinja2.Environment:
         verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
         design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__,
         certainty=lambda v: v.replace("-", " "), side_label=SIDES.__getitem__,
+        explain=lambda text, base: linker(escape_inline(text) if not isinstance(text, Markup) else text, base),
     )
     return env
 
 
 def render_pages(compendium: Compendium, settings: SiteSettings, edition: Edition) -> dict[str, str | bytes]:
     """Every generated page, by path under docs/."""
-    env = _environment(compendium)
+    linker = TermLinker(compendium.glossary)
+    env = _environment(compendium, linker)
     citer = PageCiter(settings, edition)
     common: dict[str, Any] = {
         "claims": compendium.claims, "evidence": compendium.evidence, "charts": compendium.charts,
@@ -105,6 +108,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     pages: dict[str, str | bytes] = {}
 
     def render(template: str, **context: Any) -> str:
+        linker.start_page()  # each page explains a term the first time it uses it
         return env.get_template(template).render(**common, **context)
 
     for claim in compendium.claims.values():
@@ -130,6 +134,9 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
                                     page_titles=page_titles, style_name=STYLE_NAME)
     if compendium.timeline:
         pages["timeline.md"] = render("timeline.md.j2", timeline=compendium.timeline)
+    if compendium.glossary:
+        pages["glossary.md"] = render("glossary.md.j2", glossary=sorted(compendium.glossary.values(),
+                                                                          key=lambda t: t.term.casefold()))
     pages["fields.md"] = render("fields.md.j2", sections=field_sections())
     pages["charts/index.md"] = render("charts_index.md.j2", page_titles=_page_titles(compendium))
     changes = changelog.changes(compendium)
@@ -153,6 +160,7 @@ def _page_titles(compendium: Compendium) -> dict[str, str]:
     titles = {f"claims/{c.id}": c.title for c in compendium.claims.values()}
     titles.update({f"evidence/{e.id}": e.title for e in compendium.evidence.values()})
     titles["timeline"] = "Timeline"
+    titles["glossary"] = "Glossary"
     return titles
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from compendium.diagnostics import Diagnostic, did_you_mean
 from compendium.intake import quote
 from compendium.load import Sources
-from compendium.model import Backlinks, Chart, Claim, Compendium, Evidence, TimelineEvent, Topic
+from compendium.model import Backlinks, Chart, Claim, Compendium, Evidence, GlossaryTerm, TimelineEvent, Topic
 from compendium.yamlfile import JsonPath, YamlDocument
 
 
@@ -69,8 +69,7 @@ def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
     cited: set[str] = set()
     used_evidence: set[str] = set()
     documents = [*sources.claims.values(), *sources.evidence.values(), *sources.charts.values()]
-    if sources.timeline is not None:
-        documents.append(sources.timeline)
+    documents.extend(d for d in (sources.timeline, sources.glossary) if d is not None)
     for document in documents:
         for path, key in _walk_citations(document.data):
             cited.add(key)
@@ -218,8 +217,12 @@ def link(sources: Sources) -> Compendium:
         evidence_by_topic={k: tuple(v) for k, v in evidence_by_topic.items()},
         pages_by_chart={k: tuple(v) for k, v in pages_by_chart.items()},
     )
+    glossary = {i: GlossaryTerm.of(i, t) for i, t in (sources.glossary.data if sources.glossary else {}).items()}
+    for term in glossary.values():
+        if term.source is not None:
+            citers[term.source.ref].append("glossary")
     redirects_data = sources.redirects.data if sources.redirects else {}
     redirects = {f"{folder}/{old}": f"{folder}/{new}" for folder in ("claims", "evidence")
                  for old, new in redirects_data.get(folder, {}).items()}
     return Compendium(sources.root, claims, evidence, charts, topics, timeline, dict(sources.references),
-                      backlinks, redirects)
+                      backlinks, redirects, glossary)

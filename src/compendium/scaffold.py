@@ -91,7 +91,9 @@ def _fills(kind: str, sources: Sources) -> dict[str, Any]:
     # An example quote is not a checked one: until it is replaced, the file says so.
     fills: dict[str, Any] = {"source.ref": bib, "also_made_in[].ref": bib, "topics": [topic], "charts": [],
                              "source.verification": "unverified", "also_made_in[].verification": "unverified",
-                             "evidence[].id": evidence, "history[].date": today}
+                             "evidence[].id": evidence, "history[].date": today,
+                             "responses[].source.ref": bib, "responses[].source.verification": "unverified",
+                             "responses[].date": today, "corrections[].date": today}
     if kind == "chart":
         point = _plottable_finding(sources)
         if point is None:

@@ -25,6 +25,8 @@ def validate_sources(sources: Sources) -> list[Diagnostic]:
         problems.extend(validate(sources.timeline, "timeline"))
     if sources.redirects is not None:
         problems.extend(validate(sources.redirects, "redirects"))
+    if sources.glossary is not None:
+        problems.extend(validate(sources.glossary, "glossary"))
     return problems
 
 
