@@ -244,8 +244,8 @@ def test_every_printed_page_number_is_the_page_its_link_leads_to(built: Built) -
 def test_running_header_names_the_section_on_every_page(built: Built) -> None:
     """Also on the pages of a part that goes on with a section begun in the part before."""
     starts = [(built.pdf.page_of(section), title) for section, title in
-              (("claims", "Claims"), ("evidence", "Evidence"), ("timeline", "Timeline"), ("method", "Method"),
-               ("references", "References"))]
+              (("claims", "Claims"), ("evidence", "Evidence"), ("timeline", "Timeline"), ("glossary", "Glossary"),
+               ("method", "Method"), ("references", "References"))]
     ends = [page for page, _ in starts[1:]] + [len(built.pdf.page_texts)]
     for (first, title), end in zip(starts, ends, strict=True):
         for page in range(first, end):

@@ -300,6 +300,8 @@ def _citation_anchors(compendium: Compendium, has_timeline: bool) -> dict[str, s
     anchors.update({f"evidence/{e}": _anchor("evidence", e) for e in compendium.evidence})
     if has_timeline:
         anchors["timeline"] = "timeline"
+    if compendium.glossary:
+        anchors["glossary"] = "glossary"
     return anchors
 
 
@@ -342,6 +344,9 @@ def _sections(compendium: Compendium, cover: Cover) -> tuple[jinja2.Environment,
     ]
     if has_timeline:
         sections.append(Section("timeline", "Timeline", "part", tuple(items.event(e) for e in compendium.timeline)))
+    if compendium.glossary:
+        terms = sorted(compendium.glossary.values(), key=lambda t: t.term.casefold())
+        sections.append(Section("glossary", "Glossary", "part", tuple(items.term(t) for t in terms)))
     if method:
         sections.append(Section("method", "Method", "part method", (method,)))
     sections.append(Section("references", "References", "part", (
