@@ -88,8 +88,8 @@ def test_validate_command_exits_1_and_names_every_problem(tmp_path: Path) -> Non
     assert "Traceback" not in run.stderr
     for line in ("claims/most-participants-keep-walking.yml:2:1: error: unknown field 'titel'",
                  "    hint: did you mean 'title'?",
-                 "claims/most-participants-keep-walking.yml:22:11: error: 'misleadin' is not an allowed value",
-                 "claims/most-participants-keep-walking.yml:27:9: error: unknown evidence id "
+                 "claims/most-participants-keep-walking.yml:23:11: error: 'misleadin' is not an allowed value",
+                 "claims/most-participants-keep-walking.yml:30:9: error: unknown evidence id "
                  "'annual-report-retentoin'"):
         assert line in run.stderr
     assert "3 error(s), 0 warning(s)" in run.stderr
@@ -100,7 +100,7 @@ def test_github_format_annotates_each_line(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "compendium", "validate", "--root", str(root), "--format", "github"],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 1
-    assert ("::error file=claims/most-participants-keep-walking.yml,line=27,col=9::unknown evidence id "
+    assert ("::error file=claims/most-participants-keep-walking.yml,line=30,col=9::unknown evidence id "
             "'annual-report-retentoin' (did you mean 'annual-report-retention'?)") in run.stderr.splitlines()
 
 

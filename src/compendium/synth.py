@@ -28,6 +28,8 @@ RATINGS = ("accurate", "mostly-accurate", "misleading", "inaccurate", "unproven"
 DESIGNS = ("rct", "systematic-review", "cohort", "service-evaluation", "official-statistics",
            "economic-evaluation", "qualitative", "case-series", "official-document", "commentary", "journalism")
 STANCES = ("supports", "contradicts", "qualifies")
+SIDES = ("proponent", "critic", "other")
+CERTAINTIES = ("high", "moderate", "low", "very-low")
 CHART_KINDS = ("comparison-bars", "comparison-bars", "funnel", "time-series")
 OTHER_UNITS = ("count", "gbp", "effect-size", "sessions", "days")
 # The navigation of tests/sample/mkdocs.yml (tests/test_synth.py checks that the whole files agree): every
@@ -340,6 +342,7 @@ def _write(root: Path, n_claims: int, seed: int, theme: str) -> SynthStats:
                 claimant["role"] = _title(rng, 4, 10)
         else:
             claimant = {"name": rng.choice(_BODIES), "kind": "organisation"}
+        claimant["side"] = rng.choice(SIDES)
         claim: dict[str, Any] = {
             "title": _title(rng, 4, 10), "statement": _text(rng, 140), "claimant": claimant, "date": _date(rng),
             "source": _citation(rng, ref_keys[c], 120)}
@@ -349,7 +352,9 @@ def _write(root: Path, n_claims: int, seed: int, theme: str) -> SynthStats:
         claim["topics"] = topics_of_claim[c]
         if rng.random() < 0.8:
             claim["figure"] = _finding_extras(rng, _percent_figure(rng, None))
-        claim["verdict"] = {"rating": rating, "rationale": _text(rng, 850, paragraphs=rng.randint(1, 3))}
+        claim["prominence"] = rng.randint(1, 5)
+        claim["verdict"] = {"rating": rating, "conclusion": _sentence(rng), "certainty": rng.choice(CERTAINTIES),
+                            "rationale": _text(rng, 850, paragraphs=rng.randint(1, 3))}
         claim["evidence"] = []
         for e in evidence_links[c]:
             link: dict[str, Any] = {"id": evidence_ids[e], "stance": rng.choice(STANCES)}
@@ -374,7 +379,7 @@ def _write(root: Path, n_claims: int, seed: int, theme: str) -> SynthStats:
         if rng.random() < 0.6:
             quality["outcome_measure"] = _title(rng, 3, 8)
         quality.update(independent=rng.choice(("yes", "no", "unclear")), peer_reviewed=rng.random() < 0.5,
-                       certainty=rng.choice(("high", "moderate", "low", "very-low")),
+                       certainty=rng.choice(CERTAINTIES),
                        limitations=[_text(rng, 130) for _ in range(rng.choice((1, 2, 3, 3, 4, 5)))])
         if rng.random() < 0.9:
             quality["conflicts_of_interest"] = _text(rng, 120)
