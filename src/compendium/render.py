@@ -29,6 +29,7 @@ from compendium.fieldref import field_sections
 from compendium.files import read_regular, write_file
 from compendium.model import Compendium
 from compendium.schemas import schema
+from compendium.searchmeta import add_search
 from compendium.settings import SiteSettings
 from compendium.terms import TermLinker
 from compendium.text import escape_block, escape_inline, finalize
@@ -148,6 +149,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
         rating_values=sorted(ratings.items(), key=lambda item: -item[1]),
         counts={"claims": len(compendium.claims), "evidence": len(compendium.evidence),
                 "references": len(compendium.references)})
+    add_search(pages, compendium)  # before the data files: only the Markdown pages are labelled
     pages.update(export_files(compendium, settings, edition))
     for old, new in compendium.redirects.items():
         pages[f"{old}/index.html"] = _redirect_page(new.split("/", 1)[1], settings.page_url(new))
