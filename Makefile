@@ -38,8 +38,8 @@ serve: $(STAMP)       ## Preview on http://127.0.0.1:8000, rebuilding when a dat
 check-links: site    ## Build the site, then check its internal links and anchors (LinkChecker)
 	$(BIN)/compendium check-links
 
-test: $(STAMP)        ## Run the tests
-	$(BIN)/python -m pytest
+test: $(STAMP)        ## Run the tests (and name the slowest)
+	$(BIN)/python -m pytest --durations=15
 
 lint: $(STAMP)        ## ruff and mypy, as in pre-commit and CI
 	$(BIN)/ruff check src tests bench build_charts.py
