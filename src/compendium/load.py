@@ -18,6 +18,7 @@ TOPICS_FILE = "topics.yml"
 TIMELINE_FILE = "timeline.yml"
 REDIRECTS_FILE = "redirects.yml"
 GLOSSARY_FILE = "glossary.yml"
+QUESTIONS_FILE = "questions.yml"
 BIB_FILE = "references.bib"
 DOCS_DIR = "docs"
 DATA_SUFFIXES = (".yml", ".yaml")
@@ -33,6 +34,7 @@ class Sources:
     timeline: YamlDocument | None = None
     redirects: YamlDocument | None = None
     glossary: YamlDocument | None = None
+    questions: YamlDocument | None = None  # questions.yml, optional: the home page's questions
     references: dict[str, Reference] = field(default_factory=dict)
     # Ids and keys that exist but could not be read ("claims/x", "references/key"), each with the file whose
     # problem is already reported: checks that need them are not made, and counted against that file.
@@ -153,6 +155,8 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
         sources.redirects = _read(root / REDIRECTS_FILE, root, problems)
     if os.path.lexists(root / GLOSSARY_FILE):
         sources.glossary = _read(root / GLOSSARY_FILE, root, problems)
+    if os.path.lexists(root / QUESTIONS_FILE):
+        sources.questions = _read(root / QUESTIONS_FILE, root, problems)
     bib_path = root / BIB_FILE
     if os.path.lexists(bib_path):
         loaded = load_references(bib_path, display_path(bib_path, root))

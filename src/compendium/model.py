@@ -231,6 +231,14 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True)
+class Question:
+    """A question readers come with, and the claims that answer it (questions.yml, shown on the home page)."""
+
+    question: str
+    claims: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     title: str
@@ -276,6 +284,7 @@ class Compendium:
     backlinks: Backlinks
     redirects: dict[str, str] = field(default_factory=dict)  # old page path -> new page path
     glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
+    questions: tuple[Question, ...] = ()
 
     def claims_by_prominence(self) -> list[Claim]:
         """The claims as lists show them: the most prominent first, then by title."""

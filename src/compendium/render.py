@@ -8,6 +8,7 @@ MkDocs' file watcher sees only real changes. Files generated before but not now 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path, PurePosixPath
@@ -122,8 +123,8 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
             "evidence.md.j2", item=item, edit_url=settings.edit_url(item.file) or None,
             citation=citer.cite(f"evidence/{item.id}", item.title),
             used_by=compendium.backlinks.claims_by_evidence.get(item.id, ()))
-    pages["claims/index.md"] = render("claims_index.md.j2")
-    pages["evidence/index.md"] = render("evidence_index.md.j2")
+    pages["claims/index.md"] = render("claims_index.md.j2", **_claims_index_context(compendium))
+    pages["evidence/index.md"] = render("evidence_index.md.j2", **_evidence_index_context(compendium))
     pages["topics/index.md"] = render("topics_index.md.j2")
     for topic in compendium.topics.values():
         pages[f"topics/{topic.id}.md"] = render(
@@ -149,13 +150,67 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
         rating_values=sorted(ratings.items(), key=lambda item: -item[1]),
         counts={"claims": len(compendium.claims), "evidence": len(compendium.evidence),
                 "references": len(compendium.references)})
+    pages.update(_home_parts(render, compendium))
     add_search(pages, compendium)  # before the data files: only the Markdown pages are labelled
     pages.update(export_files(compendium, settings, edition))
     for old, new in compendium.redirects.items():
         pages[f"{old}/index.html"] = _redirect_page(new.split("/", 1)[1], settings.page_url(new))
-    for name in ("compendium.css",):
+    for name in ("compendium.css", "indexes.js"):
         pages[f"{ASSETS}/{name}"] = resources.files("compendium").joinpath(f"assets/{name}").read_text("utf-8")
     return pages
+
+
+# Who makes claims, as the lists group them: (side, label).
+SIDE_GROUPS = (("proponent", "Its proponents"), ("critic", "Its critics"), ("other", "Others"))
+CERTAINTY_VALUES = {"high": 4, "moderate": 3, "low": 2, "very-low": 1}
+
+
+def _rating_values() -> dict[str, int]:
+    """The verdicts' values (accurate 5 ... inaccurate 1), highest first."""
+    values: dict[str, int] = schema("claim")["$defs"]["rating"]["x-rating-values"]
+    return dict(sorted(values.items(), key=lambda item: -item[1]))
+
+
+def _claims_index_context(compendium: Compendium) -> dict[str, Any]:
+    """What the claims index's filters offer: only what some claim has."""
+    claims = compendium.claims.values()
+    rating_values = _rating_values()
+    return {"ratings": [r for r in rating_values if any(c.rating == r for c in claims)],
+            "sides": [(s, label) for s, label in SIDE_GROUPS if any((c.side or "other") == s for c in claims)],
+            "years": sorted({c.date[:4] for c in claims}, reverse=True), "rating_values": rating_values}
+
+
+def _evidence_index_context(compendium: Compendium) -> dict[str, Any]:
+    """Each evidence item's year (its source's, or none), and what the evidence index's filters offer."""
+    years: dict[str, str] = {}
+    for item in compendium.evidence.values():
+        issued = compendium.references[item.source.ref].csl.get("issued", {}).get("date-parts", [[None]])[0][0]
+        years[item.id] = str(issued) if issued else ""
+    items = compendium.evidence.values()
+    return {"years": years, "year_options": sorted({y for y in years.values() if y}, reverse=True),
+            "designs": sorted({e.quality.design for e in items}, key=lambda d: DESIGNS.get(d, d)),
+            "certainties": [c for c in CERTAINTY_VALUES if any(e.quality.certainty == c for e in items)],
+            "independences": [i for i in INDEPENDENCE if any(e.quality.independent == i for e in items)],
+            "certainty_values": CERTAINTY_VALUES}
+
+
+HOME_PARTS = ("search", "headline-claims", "questions", "verdicts")
+INCLUDES = ".includes"  # under docs/: MkDocs leaves out what starts with a dot, pymdownx.snippets includes it
+
+
+def _home_parts(render: Callable[..., str], compendium: Compendium) -> dict[str, str]:
+    """The parts of the home page that come from the data, for docs/index.md to include (home.md.j2)."""
+    in_order = compendium.claims_by_prominence()
+    headlines = [c for c in in_order if c.prominence <= 2] or in_order[:6]
+    side_of = {c.id: c.side or "other" for c in compendium.claims.values()}
+    sides = [(side, label.removeprefix("Its ").capitalize()) for side, label in SIDE_GROUPS if side in side_of.values()]
+    counts = {r: {side: 0 for side, _ in sides} for r in _rating_values()}
+    for claim in compendium.claims.values():
+        counts[claim.rating][side_of[claim.id]] += 1
+    counts_by_side = {side: sum(1 for s in side_of.values() if s == side) for side, _ in sides}
+    context = {"headlines": headlines, "questions": compendium.questions, "ratings": list(counts),
+               "counts": counts, "sides": sides, "counts_by_side": counts_by_side}
+    return {f"{INCLUDES}/{part}.md": render("home.md.j2", part=part, **context) for part in HOME_PARTS}
 
 
 def _page_titles(compendium: Compendium) -> dict[str, str]:

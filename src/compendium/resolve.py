@@ -13,7 +13,7 @@ from typing import Any
 from compendium.diagnostics import Diagnostic, did_you_mean
 from compendium.intake import quote
 from compendium.load import Sources
-from compendium.model import Backlinks, Chart, Claim, Compendium, Evidence, GlossaryTerm, TimelineEvent, Topic
+from compendium.model import Backlinks, Chart, Claim, Compendium, Evidence, GlossaryTerm, Question, TimelineEvent, Topic
 from compendium.yamlfile import JsonPath, YamlDocument
 
 
@@ -103,6 +103,12 @@ def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
                 for j, item in enumerate(_list(event, key)):
                     if isinstance(item, str) and targets.missing(key, item, known):
                         problems.append(_unknown(sources.timeline, (i, key, j), f"{key} id", item, known, where))
+    if sources.questions is not None and isinstance(sources.questions.data, list):
+        for i, question in enumerate(sources.questions.data):
+            for j, item in enumerate(_list(question, "claims")):
+                if isinstance(item, str) and targets.missing("claims", item, sources.claims):
+                    problems.append(_unknown(sources.questions, (i, "claims", j), "claim id", item, sources.claims,
+                                             "claims/"))
     # A claim file that could not be read uses evidence nobody can see: 'not used' would be noise then.
     claims_all_read = not any(u.startswith("claims/") for u in sources.unreadable)
     if sources.redirects is not None and isinstance(sources.redirects.data, dict):
@@ -224,5 +230,7 @@ def link(sources: Sources) -> Compendium:
     redirects_data = sources.redirects.data if sources.redirects else {}
     redirects = {f"{folder}/{old}": f"{folder}/{new}" for folder in ("claims", "evidence")
                  for old, new in redirects_data.get(folder, {}).items()}
+    questions = tuple(Question(q["question"], tuple(q["claims"])) for q in
+                      (sources.questions.data if sources.questions else []))
     return Compendium(sources.root, claims, evidence, charts, topics, timeline, dict(sources.references),
-                      backlinks, redirects, glossary)
+                      backlinks, redirects, glossary, questions)

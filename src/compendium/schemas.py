@@ -20,7 +20,7 @@ from compendium.diagnostics import Diagnostic, did_you_mean
 from compendium.intake import quote
 from compendium.yamlfile import YamlDocument
 
-KINDS = ("claim", "evidence", "chart", "topics", "timeline", "redirects", "glossary")
+KINDS = ("claim", "evidence", "chart", "topics", "timeline", "redirects", "glossary", "questions")
 
 _JSON_TYPES = {dict: "a mapping of fields", list: "a list", str: "text", bool: "true or false",
                int: "a whole number", float: "a number", type(None): "nothing (an empty value)"}

@@ -27,6 +27,8 @@ def validate_sources(sources: Sources) -> list[Diagnostic]:
         problems.extend(validate(sources.redirects, "redirects"))
     if sources.glossary is not None:
         problems.extend(validate(sources.glossary, "glossary"))
+    if sources.questions is not None:
+        problems.extend(validate(sources.questions, "questions"))
     return problems
 
 
