@@ -36,7 +36,7 @@ OTHER_UNITS = ("count", "gbp", "effect-size", "sessions", "days")
 # page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
 NAV = (("Home", "index.md"), ("Claims", "claims/index.md"), ("Evidence", "evidence/index.md"),
        ("Charts", "charts/index.md"), ("Topics", "topics/index.md"), ("Timeline", "timeline.md"),
-       ("References", "references.md"), ("Changes", "changelog.md"), ("Open data", "data.md"),
+       ("References", "references.md"), ("Glossary", "glossary.md"), ("Changes", "changelog.md"), ("Open data", "data.md"),
        ("Method", "method.md"), ("Data fields", "fields.md"))
 NOT_IN_NAV = ("/charts/*.md", "/claims/*.md", "/evidence/*.md", "/topics/*.md")
 LOCATORS = ("abstract", "p. {n}", "Table {n}", "chapter {n}", "section {n}", "Figure {n}", "para. {n}")
@@ -227,6 +227,9 @@ markdown_extensions:
   - tables
   - toc:
       permalink: true
+  - pymdownx.snippets:
+      base_path: ["."]
+      check_paths: true
 extra_css:
   - assets/compendium/compendium.css
 nav:
@@ -408,6 +411,10 @@ def _write(root: Path, n_claims: int, seed: int, theme: str) -> SynthStats:
 
     topics = {t: {"title": _title(rng, 1, 4), "description": _text(rng, 100)} for t in topic_ids}
     (root / "topics.yml").write_text(_dump(topics), "utf-8")
+    # Words of the made-up prose as glossary terms, so that linking their first use on every page is measured.
+    glossary = {f"term-{i + 1}": {"term": word.capitalize(), "definition": _text(rng, 120), "forms": [word]}
+                for i, word in enumerate(sorted(set(rng.sample(_WORDS, 8))))}
+    (root / "glossary.yml").write_text(_dump(glossary), "utf-8")
     timeline = []
     for t in range(max(3, n_claims // 5)):
         event: dict[str, Any] = {"date": _date(rng), "title": _title(rng, 5, 12),
