@@ -76,6 +76,7 @@ _PREFIXES = ("and", "are", "for", "has", "not", "was", "by", "do", "in", "is", "
 _SEPARATOR = re.compile(r"[\s\-\u2010-\u2015/]+")
 _EDGES = re.compile(r"^[^\w%£$€]+|[^\w%£$€]+$")
 _POSSESSIVE = re.compile(r"['’]s$")
+_HEADING = re.compile(r"^# (.+?)(?:\s*\{[^}]*\})?$", re.M)
 
 
 def label(text: str) -> str:
@@ -156,10 +157,17 @@ def page_search(path: str, compendium: Compendium, forms: Forms | None = None) -
 
 
 def with_search(path: str, page: str, compendium: Compendium, forms: Forms | None = None) -> str:
-    """page (Markdown, with or without front matter) with its search front matter added."""
+    """page (Markdown, with or without front matter) with its search front matter added. A generated page
+    of a kind not known here is labelled by its heading. Parts of pages (under a folder starting with a
+    dot, such as docs/.includes/) are left as they are: they are included into other pages."""
+    if any(part.startswith(".") for part in path.split("/")):
+        return page
     meta = page_search(path, compendium, forms)
     if meta is None:
-        return page
+        heading = _HEADING.search(page)
+        if heading is None:
+            return page
+        meta = {"tags": [label(html.unescape(heading.group(1)).strip())]}
     lines = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
     if page.startswith("---\n"):
         return "---\n" + lines + page[4:]
