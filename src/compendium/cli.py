@@ -85,9 +85,10 @@ def _serve(args: argparse.Namespace) -> int:
         return 1
     from mkdocs.commands.serve import serve
 
+    from compendium.paths import data_paths
+
     root = args.root.resolve()
-    watched = [str(root / name) for name in ("claims", "evidence", "charts", "references.bib", "topics.yml",
-                                             "timeline.yml") if (root / name).exists()]
+    watched = [str(root / name) for name in data_paths() if (root / name).exists()]
     hook = Path(__file__).with_name("serve_hook.py")
     serve(config_file=str(root / "mkdocs.yml"), watch=watched, hooks=[str(hook)],
           dev_addr=args.dev_addr, livereload=True)

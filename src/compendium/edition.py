@@ -11,6 +11,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from compendium.paths import data_paths
+
 
 @dataclass(frozen=True)
 class Edition:
@@ -39,6 +41,6 @@ def current_edition(root: Path, fallback_date: str) -> Edition:
         return Edition(fallback_date, "", fallback_epoch)
     date = _git(root, "log", "-1", "--format=%cs") or fallback_date
     epoch = int(_git(root, "log", "-1", "--format=%ct") or fallback_epoch)
-    watched = ["claims", "evidence", "charts", "references.bib", "topics.yml", "timeline.yml"]
+    watched = data_paths()
     dirty = _git(root, "status", "--porcelain", "--", *[w for w in watched if (root / w).exists()])
     return Edition(date, f"{commit}+changes" if dirty else commit, epoch)

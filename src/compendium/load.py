@@ -9,19 +9,11 @@ from pathlib import Path
 from compendium.bibliography import Reference, load_references
 from compendium.diagnostics import Diagnostic, display_path
 from compendium.intake import LINK_HINT, MAX_FILES, quote, scan_folder, special_files, visible
+from compendium.paths import BIB_FILE, DATA_FOLDERS, DATA_SUFFIXES, DOCS_DIR, REQUIRED_FILES, SINGLE_FILES
 from compendium.schemas import id_problem
 from compendium.yamlfile import YamlDocument, YamlError, load_yaml
 
-# The folders of the compendium's one-file-per-item kinds, and the schema each is checked against.
-FOLDERS = {"claims": "claim", "evidence": "evidence", "charts": "chart"}
-TOPICS_FILE = "topics.yml"
-TIMELINE_FILE = "timeline.yml"
-REDIRECTS_FILE = "redirects.yml"
-GLOSSARY_FILE = "glossary.yml"
-QUESTIONS_FILE = "questions.yml"
-BIB_FILE = "references.bib"
-DOCS_DIR = "docs"
-DATA_SUFFIXES = (".yml", ".yaml")
+FOLDERS = DATA_FOLDERS  # the folders of one file an item, by the schema each file is checked against
 
 
 @dataclass
@@ -30,11 +22,7 @@ class Sources:
 
     root: Path
     items: dict[str, dict[str, YamlDocument]] = field(default_factory=dict)  # folder -> id -> document
-    topics: YamlDocument | None = None
-    timeline: YamlDocument | None = None
-    redirects: YamlDocument | None = None
-    glossary: YamlDocument | None = None
-    questions: YamlDocument | None = None  # questions.yml, optional: the home page's questions
+    singles: dict[str, YamlDocument] = field(default_factory=dict)  # the files of paths.SINGLE_FILES, read
     references: dict[str, Reference] = field(default_factory=dict)
     # Ids and keys that exist but could not be read ("claims/x", "references/key"), each with the file whose
     # problem is already reported: checks that need them are not made, and counted against that file.
@@ -54,6 +42,30 @@ class Sources:
     @property
     def charts(self) -> dict[str, YamlDocument]:
         return self.items.get("charts", {})
+
+    @property
+    def topics(self) -> YamlDocument | None:
+        return self.singles.get("topics")
+
+    @property
+    def timeline(self) -> YamlDocument | None:
+        return self.singles.get("timeline")
+
+    @property
+    def redirects(self) -> YamlDocument | None:
+        return self.singles.get("redirects")
+
+    @property
+    def glossary(self) -> YamlDocument | None:
+        return self.singles.get("glossary")
+
+    @property
+    def questions(self) -> YamlDocument | None:
+        return self.singles.get("questions")  # the home page's questions
+
+    @property
+    def not_assessed(self) -> YamlDocument | None:
+        return self.singles.get("not_assessed")  # the checkable claims not (yet) assessed, with why
 
     def bib_display(self) -> str:
         return display_path(self.root / BIB_FILE, self.root)
@@ -141,22 +153,15 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
             else:
                 sources.unreadable[f"{folder}/{item_id}"] = display
         sources.items[folder] = documents
-    if os.path.lexists(root / TOPICS_FILE):
-        sources.topics = _read(root / TOPICS_FILE, root, problems)
-        if sources.topics is None:
-            sources.unread_files["topics"] = TOPICS_FILE
-    else:
-        sources.unread_files["topics"] = TOPICS_FILE
-        problems.append(Diagnostic(TOPICS_FILE, 0, 0, "there is no topics.yml",
-                                   "create topics.yml listing the topics claims are filed under"))
-    if os.path.lexists(root / TIMELINE_FILE):
-        sources.timeline = _read(root / TIMELINE_FILE, root, problems)
-    if os.path.lexists(root / REDIRECTS_FILE):
-        sources.redirects = _read(root / REDIRECTS_FILE, root, problems)
-    if os.path.lexists(root / GLOSSARY_FILE):
-        sources.glossary = _read(root / GLOSSARY_FILE, root, problems)
-    if os.path.lexists(root / QUESTIONS_FILE):
-        sources.questions = _read(root / QUESTIONS_FILE, root, problems)
+    for kind, name in SINGLE_FILES.items():
+        if os.path.lexists(root / name):
+            if (document := _read(root / name, root, problems)) is not None:
+                sources.singles[kind] = document
+            else:
+                sources.unread_files[kind] = name
+        elif kind in REQUIRED_FILES:
+            sources.unread_files[kind] = name
+            problems.append(Diagnostic(name, 0, 0, f"there is no {name}", REQUIRED_FILES[kind]))
     bib_path = root / BIB_FILE
     if os.path.lexists(bib_path):
         loaded = load_references(bib_path, display_path(bib_path, root))

@@ -239,6 +239,21 @@ class Question:
 
 
 @dataclass(frozen=True)
+class NotAssessed:
+    """A checkable claim the record knows of but has not assessed, with why (not_assessed.yml)."""
+
+    statement: str
+    claimant: str
+    source: Citation
+    reason: str
+    related: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> NotAssessed:
+        return cls(d["statement"], d["claimant"], Citation.of(d["source"]), d["reason"], tuple(d.get("related", [])))
+
+
+@dataclass(frozen=True)
 class Topic:
     id: str
     title: str
@@ -285,6 +300,7 @@ class Compendium:
     redirects: dict[str, str] = field(default_factory=dict)  # old page path -> new page path
     glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
+    not_assessed: tuple[NotAssessed, ...] = ()
 
     def claims_by_prominence(self) -> list[Claim]:
         """The claims as lists show them: the most prominent first, then by title."""

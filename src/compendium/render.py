@@ -29,6 +29,7 @@ from compendium.export import export_files
 from compendium.fieldref import field_sections
 from compendium.files import read_regular, write_file
 from compendium.model import Compendium
+from compendium.paths import NOT_ASSESSED_PAGE
 from compendium.schemas import schema
 from compendium.searchmeta import add_search
 from compendium.settings import SiteSettings
@@ -106,6 +107,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
         "topics": compendium.topics, "backlinks": compendium.backlinks, "stances": STANCES,
         "chart_points": {c.id: plotted_points(c, compendium) for c in compendium.charts.values()},
         "claims_in_order": compendium.claims_by_prominence(),
+        "not_assessed": compendium.not_assessed,
     }
     pages: dict[str, str | bytes] = {}
 
@@ -139,6 +141,8 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     if compendium.glossary:
         pages["glossary.md"] = render("glossary.md.j2", glossary=sorted(compendium.glossary.values(),
                                                                           key=lambda t: t.term.casefold()))
+    if compendium.not_assessed:
+        pages[f"{NOT_ASSESSED_PAGE}.md"] = render("not_assessed.md.j2", entries=compendium.not_assessed)
     pages["fields.md"] = render("fields.md.j2", sections=field_sections())
     pages["charts/index.md"] = render("charts_index.md.j2", page_titles=_page_titles(compendium))
     changes = changelog.changes(compendium)
@@ -218,6 +222,7 @@ def _page_titles(compendium: Compendium) -> dict[str, str]:
     titles.update({f"evidence/{e.id}": e.title for e in compendium.evidence.values()})
     titles["timeline"] = "Timeline"
     titles["glossary"] = "Glossary"
+    titles[NOT_ASSESSED_PAGE] = "Claims not assessed"
     return titles
 
 

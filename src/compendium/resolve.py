@@ -13,7 +13,19 @@ from typing import Any
 from compendium.diagnostics import Diagnostic, did_you_mean
 from compendium.intake import quote
 from compendium.load import Sources
-from compendium.model import Backlinks, Chart, Claim, Compendium, Evidence, GlossaryTerm, Question, TimelineEvent, Topic
+from compendium.model import (
+    Backlinks,
+    Chart,
+    Claim,
+    Compendium,
+    Evidence,
+    GlossaryTerm,
+    NotAssessed,
+    Question,
+    TimelineEvent,
+    Topic,
+)
+from compendium.paths import NOT_ASSESSED_PAGE
 from compendium.yamlfile import JsonPath, YamlDocument
 
 
@@ -69,7 +81,7 @@ def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
     cited: set[str] = set()
     used_evidence: set[str] = set()
     documents = [*sources.claims.values(), *sources.evidence.values(), *sources.charts.values()]
-    documents.extend(d for d in (sources.timeline, sources.glossary) if d is not None)
+    documents.extend(d for d in (sources.timeline, sources.glossary, sources.not_assessed) if d is not None)
     for document in documents:
         for path, key in _walk_citations(document.data):
             cited.add(key)
@@ -103,6 +115,12 @@ def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
                 for j, item in enumerate(_list(event, key)):
                     if isinstance(item, str) and targets.missing(key, item, known):
                         problems.append(_unknown(sources.timeline, (i, key, j), f"{key} id", item, known, where))
+    if sources.not_assessed is not None and isinstance(sources.not_assessed.data, list):
+        for i, entry in enumerate(sources.not_assessed.data):
+            for j, item in enumerate(_list(entry, "related")):
+                if isinstance(item, str) and targets.missing("claims", item, sources.claims):
+                    problems.append(_unknown(sources.not_assessed, (i, "related", j), "claim id", item,
+                                             sources.claims, "claims/"))
     if sources.questions is not None and isinstance(sources.questions.data, list):
         for i, question in enumerate(sources.questions.data):
             for j, item in enumerate(_list(question, "claims")):
@@ -193,6 +211,22 @@ def link(sources: Sources) -> Compendium:
     topics = {i: Topic(i, t["title"], t["description"]) for i, t in topics_data.items()}
     timeline = tuple(sorted((TimelineEvent.of(e) for e in (sources.timeline.data if sources.timeline else [])),
                             key=lambda e: e.date))
+    glossary = {i: GlossaryTerm.of(i, t) for i, t in (sources.glossary.data if sources.glossary else {}).items()}
+    not_assessed = tuple(NotAssessed.of(e) for e in (sources.not_assessed.data if sources.not_assessed else []))
+    redirects_data = sources.redirects.data if sources.redirects else {}
+    redirects = {f"{folder}/{old}": f"{folder}/{new}" for folder in ("claims", "evidence")
+                 for old, new in redirects_data.get(folder, {}).items()}
+    questions = tuple(Question(q["question"], tuple(q["claims"])) for q in
+                      (sources.questions.data if sources.questions else []))
+    backlinks = _backlinks(claims, evidence, timeline, glossary, not_assessed)
+    return Compendium(sources.root, claims, evidence, charts, topics, timeline, dict(sources.references),
+                      backlinks, redirects, glossary, questions, not_assessed)
+
+
+def _backlinks(claims: dict[str, Claim], evidence: dict[str, Evidence], timeline: tuple[TimelineEvent, ...],
+               glossary: dict[str, GlossaryTerm], not_assessed: tuple[NotAssessed, ...]) -> Backlinks:
+    """What points at each item: the claims using an evidence item, the pages citing a reference, the
+    claims and evidence of a topic, the pages showing a chart."""
     claims_by_evidence: dict[str, list[str]] = defaultdict(list)
     citers: dict[str, list[str]] = defaultdict(list)
     claims_by_topic: dict[str, list[str]] = defaultdict(list)
@@ -213,24 +247,17 @@ def link(sources: Sources) -> Compendium:
             evidence_by_topic[topic].append(item.id)
         for chart in item.charts:
             pages_by_chart[chart].append(f"evidence/{item.id}")
-    if timeline:
-        for event in timeline:
-            citers[event.source.ref].append("timeline")
-    backlinks = Backlinks(
+    for event in timeline:
+        citers[event.source.ref].append("timeline")
+    for term in glossary.values():
+        if term.source is not None:
+            citers[term.source.ref].append("glossary")
+    for entry in not_assessed:
+        citers[entry.source.ref].append(NOT_ASSESSED_PAGE)
+    return Backlinks(
         claims_by_evidence={k: tuple(dict.fromkeys(v)) for k, v in claims_by_evidence.items()},
         citers_by_reference={k: tuple(dict.fromkeys(v)) for k, v in citers.items()},
         claims_by_topic={k: tuple(v) for k, v in claims_by_topic.items()},
         evidence_by_topic={k: tuple(v) for k, v in evidence_by_topic.items()},
         pages_by_chart={k: tuple(v) for k, v in pages_by_chart.items()},
     )
-    glossary = {i: GlossaryTerm.of(i, t) for i, t in (sources.glossary.data if sources.glossary else {}).items()}
-    for term in glossary.values():
-        if term.source is not None:
-            citers[term.source.ref].append("glossary")
-    redirects_data = sources.redirects.data if sources.redirects else {}
-    redirects = {f"{folder}/{old}": f"{folder}/{new}" for folder in ("claims", "evidence")
-                 for old, new in redirects_data.get(folder, {}).items()}
-    questions = tuple(Question(q["question"], tuple(q["claims"])) for q in
-                      (sources.questions.data if sources.questions else []))
-    return Compendium(sources.root, claims, evidence, charts, topics, timeline, dict(sources.references),
-                      backlinks, redirects, glossary, questions)

@@ -18,9 +18,10 @@ from referencing import Registry, Resource
 
 from compendium.diagnostics import Diagnostic, did_you_mean
 from compendium.intake import quote
+from compendium.paths import DATA_FOLDERS, SINGLE_FILES
 from compendium.yamlfile import YamlDocument
 
-KINDS = ("claim", "evidence", "chart", "topics", "timeline", "redirects", "glossary", "questions")
+KINDS = (*DATA_FOLDERS.values(), *SINGLE_FILES)  # every schema a data file is checked against
 
 _JSON_TYPES = {dict: "a mapping of fields", list: "a list", str: "text", bool: "true or false",
                int: "a whole number", float: "a number", type(None): "nothing (an empty value)"}

@@ -36,8 +36,8 @@ OTHER_UNITS = ("count", "gbp", "effect-size", "sessions", "days")
 # page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
 NAV = (("Home", "index.md"), ("Claims", "claims/index.md"), ("Evidence", "evidence/index.md"),
        ("Charts", "charts/index.md"), ("Topics", "topics/index.md"), ("Timeline", "timeline.md"),
-       ("References", "references.md"), ("Glossary", "glossary.md"), ("Changes", "changelog.md"), ("Open data", "data.md"),
-       ("Method", "method.md"), ("Data fields", "fields.md"))
+       ("References", "references.md"), ("Glossary", "glossary.md"), ("Changes", "changelog.md"),
+       ("Open data", "data.md"), ("Method", "method.md"), ("Data fields", "fields.md"))
 NOT_IN_NAV = ("/charts/*.md", "/claims/*.md", "/evidence/*.md", "/topics/*.md")
 LOCATORS = ("abstract", "p. {n}", "Table {n}", "chapter {n}", "section {n}", "Figure {n}", "para. {n}")
 

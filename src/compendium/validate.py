@@ -19,16 +19,8 @@ def validate_sources(sources: Sources) -> list[Diagnostic]:
             problems.extend(found)
             if not found and not document.flagged:  # The rules below read fields the schema has checked.
                 problems.extend(_RULES[kind](document))
-    if sources.topics is not None:
-        problems.extend(validate(sources.topics, "topics"))
-    if sources.timeline is not None:
-        problems.extend(validate(sources.timeline, "timeline"))
-    if sources.redirects is not None:
-        problems.extend(validate(sources.redirects, "redirects"))
-    if sources.glossary is not None:
-        problems.extend(validate(sources.glossary, "glossary"))
-    if sources.questions is not None:
-        problems.extend(validate(sources.questions, "questions"))
+    for kind, document in sources.singles.items():
+        problems.extend(validate(document, kind))
     return problems
 
 

@@ -1,0 +1,28 @@
+"""Where a compendium keeps its files: the one place their names are written.
+
+The loader, the validator, `compendium serve`'s file watcher and the edition's "changed since the commit"
+check all read these names from here, so that a data file added to the list is loaded, validated,
+watched and marked in the edition at once.
+"""
+
+from __future__ import annotations
+
+# The folders of the one-file-per-item kinds, and the schema each file is checked against.
+DATA_FOLDERS = {"claims": "claim", "evidence": "evidence", "charts": "chart"}
+# The compendium's files of one document each, by the schema they are checked against.
+SINGLE_FILES = {"topics": "topics.yml", "timeline": "timeline.yml", "redirects": "redirects.yml",
+                "glossary": "glossary.yml", "questions": "questions.yml", "not_assessed": "not_assessed.yml"}
+# The single files a compendium must have, with what to do when one is missing.
+REQUIRED_FILES = {"topics": "create topics.yml listing the topics claims are filed under"}
+BIB_FILE = "references.bib"
+DOCS_DIR = "docs"  # the hand-written pages; the build writes the generated ones beside them
+METHOD_PAGE = "method.md"  # in DOCS_DIR: the pages link to its anchors
+DATA_SUFFIXES = (".yml", ".yaml")
+# The generated page listing the claims not assessed (its id is reserved in the schemas: no claim can take it).
+NOT_ASSESSED_PAGE = "claims/not-assessed"
+
+
+def data_paths() -> list[str]:
+    """Every file or folder of data, relative to the compendium's root: what a change to is a change of the
+    record (for `compendium serve` and the edition's mark)."""
+    return [*DATA_FOLDERS, *SINGLE_FILES.values(), BIB_FILE]
