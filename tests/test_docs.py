@@ -4,6 +4,7 @@ field has a description and an example (the schemas are the one place the rules 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,3 +70,15 @@ def test_method_page_gives_the_number_of_every_verdict() -> None:
     for rating, value in schema("claim")["$defs"]["rating"]["x-rating-values"].items():
         label = rating.replace("-", " ").capitalize()
         assert f"| {label} | {value} |" in text, rating
+
+
+def test_every_method_anchor_the_templates_link_to_is_checked_in_the_method_page() -> None:
+    # validate.check_method_page names docs/method.md when an anchor is missing: it must know every anchor that
+    # a template or the engine links to, or a new compendium would find the broken link only in the built site.
+    from compendium.validate import required_method_anchors
+
+    package = Path(__file__).parent.parent / "src" / "compendium"
+    texts = [p.read_text("utf-8") for p in [*package.glob("templates/**/*.j2"), *package.glob("*.py")]]
+    linked = {m for text in texts for m in re.findall(r"method\.md#([a-z-]+)(?![a-z{-])", text)}
+    assert linked and linked <= set(required_method_anchors())
+    assert any("method.md#verdict-{" in text for text in texts)  # the verdict-<rating> anchors, one a rating

@@ -16,7 +16,9 @@ SINGLE_FILES = {"topics": "topics.yml", "timeline": "timeline.yml", "redirects":
 REQUIRED_FILES = {"topics": "create topics.yml listing the topics claims are filed under"}
 BIB_FILE = "references.bib"
 DOCS_DIR = "docs"  # the hand-written pages; the build writes the generated ones beside them
-METHOD_PAGE = "method.md"  # in DOCS_DIR: the pages link to its anchors
+METHOD_PAGE = "method.md"  # in DOCS_DIR: the generated pages link to its anchors
+# The method page's anchors the generated pages link to; and one "verdict-<rating>" for each rating of the scale.
+METHOD_ANCHORS = ("verdicts", "certainty", "right-of-reply")
 DATA_SUFFIXES = (".yml", ".yaml")
 # The generated page listing the claims not assessed (its id is reserved in the schemas: no claim can take it).
 NOT_ASSESSED_PAGE = "claims/not-assessed"

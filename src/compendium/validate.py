@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from compendium.diagnostics import Diagnostic
+from compendium.intake import MAX_YAML_BYTES, IntakeError, read_limited
 from compendium.load import FOLDERS, Sources
-from compendium.schemas import validate
+from compendium.paths import DOCS_DIR, METHOD_ANCHORS, METHOD_PAGE
+from compendium.schemas import schema, validate
 from compendium.yamlfile import YamlDocument
 
 
@@ -21,7 +26,43 @@ def validate_sources(sources: Sources) -> list[Diagnostic]:
                 problems.extend(_RULES[kind](document))
     for kind, document in sources.singles.items():
         problems.extend(validate(document, kind))
+    problems.extend(check_method_page(sources.root))
     return problems
+
+
+def required_method_anchors() -> list[str]:
+    """The anchors of docs/method.md that the generated pages link to."""
+    ratings = schema("claim")["$defs"]["rating"]["enum"]
+    return [*METHOD_ANCHORS, *(f"verdict-{rating}" for rating in ratings)]
+
+
+_ANCHOR = re.compile(r"\{[^}\n]*#([A-Za-z0-9_-]+)[^}\n]*\}|\bid=[\"']([A-Za-z0-9_-]+)")
+_HEADING = re.compile(r"^#{1,6}[ \t]+([^{\n]*?)[ \t]*(?:\{[^}\n]*\})?[ \t]*$", re.M)
+
+
+def _slug(heading: str) -> str:
+    """A heading's anchor as Python-Markdown's toc extension makes it (its slugify), without importing it."""
+    ascii_text = unicodedata.normalize("NFKD", heading).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", ascii_text).strip().lower())
+
+
+def check_method_page(root: Path) -> list[Diagnostic]:
+    """Every anchor the generated pages link to must be on the compendium's own method page."""
+    display = f"{DOCS_DIR}/{METHOD_PAGE}"
+    try:
+        text = read_limited(root / DOCS_DIR / METHOD_PAGE, MAX_YAML_BYTES).decode("utf-8", "replace")
+    except IntakeError as refused:
+        return [Diagnostic(display, 0, 0, f"the method page cannot be read: {refused.message}",
+                           "write docs/method.md: how claims are rated; every claim page links to it")]
+    found = {a or b for a, b in _ANCHOR.findall(text)}
+    # A heading with no anchor written gets one from its words, as MkDocs' toc extension makes it.
+    found.update(_slug(m.group(1)) for m in _HEADING.finditer(text))
+    missing = [anchor for anchor in required_method_anchors() if anchor not in found]
+    if not missing:
+        return []
+    return [Diagnostic(display, 0, 0, f"the method page lacks the anchor(s) the claim pages link to: "
+                       f"{', '.join(missing)}", "give each a heading with the anchor written after it, e.g. "
+                       "'## Verdicts { #verdicts }' or '### Misleading { #verdict-misleading }'")]
 
 
 def _claim_rules(document: YamlDocument) -> Iterator[Diagnostic]:
