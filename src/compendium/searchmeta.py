@@ -49,6 +49,7 @@ LIST_BOOST = 0.2  # a page that lists or repeats other pages
 # Pages other than one item's, by path under docs/: their label and boost.
 PAGES = {
     "claims/index.md": ("List of claims", LIST_BOOST),
+    "claims/not-assessed.md": ("List of claims not assessed", LIST_BOOST),
     "evidence/index.md": ("List of evidence", LIST_BOOST),
     "topics/index.md": ("List of topics", LIST_BOOST),
     "charts/index.md": ("Charts", LIST_BOOST),

@@ -26,7 +26,7 @@ TOP_THREE = {"zero net cost": ZERO_NET_COST, "pays for itself": ZERO_NET_COST,
              "drop out": "/claims/drop-out-before-treatment-31-percent/"}
 # A result's label: what kind of page it is, and for a claim its verdict.
 KINDS = re.compile(r"^(Claim · (Accurate|Mostly accurate|Misleading|Inaccurate|Unproven)"
-                   r"|Evidence · (High|Moderate|Low|Very low) certainty|Chart|Charts|Topic|List of \w+|References"
+                   r"|Evidence · (High|Moderate|Low|Very low) certainty|Chart|Charts|Topic|List of [\w ]+|References"
                    r"|Timeline|Changes|Open data|For contributors.*|Glossary|Method|Home)$")
 
 
