@@ -145,3 +145,43 @@ def test_chart_csv_keeps_text_as_text_and_numbers_as_numbers() -> None:
     assert [r[2] for r in csv.reader(io.StringIO(table, newline=""), quoting=csv.QUOTE_NONNUMERIC)][1:] == \
         [p.value for p in points]
     assert_no_formula_cells(table, "chart csv")
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    red, green, blue = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+SLATE = "#1e2129"  # Material's slate background, hsl(225, 15%, 14%)
+
+
+def test_chart_colours_hold_their_contrast_in_both_palettes() -> None:
+    """Bars and lines: 3:1 against white and slate (WCAG 1.4.11). Text: 4.5:1 in its own palette's ink."""
+    from compendium.chartkinds.style import INK, INK_DARK, PALETTE
+
+    for colour in PALETTE:
+        assert _contrast(colour, "#ffffff") >= 3 and _contrast(colour, SLATE) >= 3, colour
+    assert _contrast(INK, "#ffffff") >= 4.5 and _contrast(INK_DARK, SLATE) >= 4.5
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_narrow_drawing_is_a_phones_width_with_text_of_9_points_or_more(kind: str) -> None:
+    """3.6 in wide (shown at its own size on a 390 px phone: 9 pt is 12 CSS px); transparent; the dark ink rule."""
+    import re
+
+    from compendium.chartkinds import NARROW
+
+    chart, points = _hostile_chart(kind)
+    svg = draw_svg(chart, points, NARROW)
+    root = ElementTree.fromstring(svg)
+    assert root.get("width") == "259.2pt"
+    # Glyphs are defined 100 units to the em: a scale of 0.09 is 9 pt.
+    scales = [float(s) for s in re.findall(r"scale\((0\.\d+) -0\.\d+\)", svg)]
+    assert scales and min(scales) >= 0.09, sorted(set(scales))
+    assert "fill: #ffffff" not in svg and "prefers-color-scheme: dark" in svg

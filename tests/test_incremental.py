@@ -70,7 +70,8 @@ def test_a_changed_chart_is_drawn_again_alone(tmp_path: Path) -> None:
     assert (stats.rendered, stats.cached) == (1, 2)
     after = _stamps(docs)
     redrawn = {name for name in after if after[name] != before.get(name)}
-    assert redrawn == {f"{charts.OUTPUT}/{changed.stem}.svg", f"{charts.OUTPUT}/{changed.stem}.csv"}
+    assert redrawn == {f"{charts.OUTPUT}/{changed.stem}.svg", f"{charts.OUTPUT}/{changed.stem}.csv",
+                       f"{charts.OUTPUT}/{charts.NARROW_DIR}/{changed.stem}.svg"}
     assert "Changed " in (docs / charts.OUTPUT / f"{changed.stem}.svg").read_text("utf-8")
 
 

@@ -18,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
+from compendium.chartkinds.style import INK_DARK
 from compendium.charts import OUTPUT as CHARTS_OUTPUT
 from compendium.edition import Edition
 from compendium.model import Compendium
@@ -272,11 +273,13 @@ def test_charts_are_vector_drawings_not_images(built: Built) -> None:
         fills = {tuple(round(float(v), 3) for v in operands) for operands, op in operations  # type: ignore[arg-type]
                  if op == b"rg"}
         svg = (built.root / "docs" / CHARTS_OUTPUT / f"{chart_id}.svg").read_text("utf-8")
-        colours = set(re.findall(r"fill: ?(#[0-9a-fA-F]{6})", svg))
-        assert len(colours) >= 2  # the bars' colours and the background
+        # The fills drawn (in style attributes), not the dark palette's ink in the SVG's stylesheet.
+        colours = set(re.findall(r'style="[^"]*fill: ?(#[0-9a-fA-F]{6})', svg))
+        assert len(colours) >= 2  # the bars' colours and the ink
         for colour in colours:  # every fill of the chart's SVG, as a vector fill on the page
             assert tuple(round(v, 3) for v in _rgb(colour)) in fills, \
                 f"chart {chart_id}: no vector fill in {colour} on page {page + 1}"
+        assert tuple(round(v, 3) for v in _rgb(INK_DARK)) not in fills, "the PDF is printed in the light ink"
         paths = sum(1 for _, op in operations if op in (b"m", b"l", b"c", b"re"))
         assert paths > 200, f"chart {chart_id}: only {paths} path operations on page {page + 1}"
 

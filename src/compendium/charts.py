@@ -15,13 +15,26 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from compendium.chartkinds import KINDS, PlottedPoint
+from compendium.chartkinds import KINDS, NARROW, WIDE, Layout, PlottedPoint
+from compendium.chartkinds.style import INK, INK_DARK, wrapped
 from compendium.files import has_shape, read_record, sha256_file, write_file
 from compendium.model import Chart, Compendium
 from compendium.processes import cores, worker_context
 from compendium.text import csv_table
 
 OUTPUT = "assets/compendium/charts"
+# Each chart is drawn twice: at the page's width (OUTPUT/<id>.svg, also the PDF's) and at a phone's
+# (OUTPUT/narrow/<id>.svg), which the page shows on screens up to 44.9375em (719 px) wide.
+NARROW_DIR = "narrow"
+# The chart's text and axes turn light when the image is shown in the dark palette: an SVG in an <img>
+# matches prefers-color-scheme against the color-scheme of the <img> (Material's slate scheme sets
+# color-scheme: dark), so it follows the reader's choice of palette, not only the system's (Chromium,
+# Firefox; CSS Media Queries 5, "prefers-color-scheme" in SVG images). Opened on its own, the SVG draws
+# its own dark ground when the system is dark. WeasyPrint (the PDF) ignores @media in SVG: print is light.
+DARK_INK_STYLE = ('<style type="text/css">:root { color-scheme: light dark } '
+                  '@media (prefers-color-scheme: dark) { '
+                  f'[style*="fill: {INK}"] {{ fill: {INK_DARK} !important }} '
+                  f'[style*="stroke: {INK}"] {{ stroke: {INK_DARK} !important }} }}</style>')
 def _drawing_code_hash() -> str:
     """A hash of the code that draws and writes the CSV: a change to it redraws every chart, with no version
     to remember."""
@@ -84,31 +97,34 @@ def render_charts(compendium: Compendium, docs_dir: Path, cache_file: Path,
     for chart in compendium.charts.values():
         points = plotted_points(chart, compendium)
         key = _cache_key(chart, points)
-        svg, table = f"{OUTPUT}/{chart.id}.svg", f"{OUTPUT}/{chart.id}.csv"
-        files.update((svg, table))
-        if cache.get(chart.id) == _record(key, docs_dir / svg, docs_dir / table):
+        svg, table, narrow = (f"{OUTPUT}/{chart.id}.svg", f"{OUTPUT}/{chart.id}.csv",
+                              f"{OUTPUT}/{NARROW_DIR}/{chart.id}.svg")
+        files.update((svg, table, narrow))
+        if cache.get(chart.id) == _record(key, docs_dir / svg, docs_dir / table, docs_dir / narrow):
             continue
         todo.append((chart, points, key))
     drawings = _draw_all([(chart, points) for chart, points, _ in todo],
                          _workers_for(len(todo)) if workers is None else workers)
     out = docs_dir / OUTPUT
-    for (chart, points, key), svg_text in zip(todo, drawings, strict=True):
+    for (chart, points, key), (svg_text, narrow_text) in zip(todo, drawings, strict=True):
         write_file(out / f"{chart.id}.svg", svg_text)
+        write_file(out / NARROW_DIR / f"{chart.id}.svg", narrow_text)
         write_file(out / f"{chart.id}.csv", chart_csv(points, chart.unit))
-        cache[chart.id] = _record(key, out / f"{chart.id}.svg", out / f"{chart.id}.csv")
+        cache[chart.id] = _record(key, out / f"{chart.id}.svg", out / f"{chart.id}.csv",
+                                  out / NARROW_DIR / f"{chart.id}.svg")
     if todo or set(cache) - set(compendium.charts):
         write_file(cache_file, json.dumps({k: cache[k] for k in sorted(cache) if k in compendium.charts}))
     return files, ChartStats(len(todo), len(compendium.charts) - len(todo))
 
 
-def _record(key: str, svg: Path, table: Path) -> dict[str, str | None]:
+def _record(key: str, svg: Path, table: Path, narrow: Path) -> dict[str, str | None]:
     """What the cache remembers of a chart: its key, and the SHA-256 of each file drawn for it."""
-    return {"key": key, "svg": sha256_file(svg), "csv": sha256_file(table)}
+    return {"key": key, "svg": sha256_file(svg), "csv": sha256_file(table), "narrow": sha256_file(narrow)}
 
 
 def _read_cache(cache_file: Path) -> dict[str, dict[str, str | None]]:
     """The cache's record of each chart; a record of any other shape (or a bad file) is left out."""
-    shape = {"key": str, "svg": str, "csv": str}
+    shape = {"key": str, "svg": str, "csv": str, "narrow": str}
     return {chart_id: entry for chart_id, entry in (read_record(cache_file) or {}).items()
             if has_shape(entry, shape)}
 
@@ -117,14 +133,15 @@ def _workers_for(count: int) -> int:
     return 1 if count < PARALLEL_FROM else max(1, min(cores(), count // CHARTS_PER_PROCESS))
 
 
-def _draw_job(job: tuple[Chart, list[PlottedPoint]]) -> str:
-    return draw_svg(*job)
+def _draw_job(job: tuple[Chart, list[PlottedPoint]]) -> tuple[str, str]:
+    """The chart's SVG at the page's width and at a phone's."""
+    return draw_svg(*job, WIDE), draw_svg(*job, NARROW)
 
 
-def _draw_all(jobs: list[tuple[Chart, list[PlottedPoint]]], workers: int) -> list[str]:
-    """The SVG of each job, in order; with workers > 1, drawn by that many processes."""
+def _draw_all(jobs: list[tuple[Chart, list[PlottedPoint]]], workers: int) -> list[tuple[str, str]]:
+    """The SVGs of each job, in order; with workers > 1, drawn by that many processes."""
     if workers <= 1 or len(jobs) <= 1:
-        return [draw_svg(chart, points) for chart, points in jobs]
+        return [_draw_job(job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
 
     context = worker_context()
@@ -139,7 +156,7 @@ def _draw_all(jobs: list[tuple[Chart, list[PlottedPoint]]], workers: int) -> lis
         return list(pool.map(_draw_job, jobs, chunksize=max(1, len(jobs) // (4 * workers))))
 
 
-def draw_svg(chart: Chart, points: list[PlottedPoint]) -> str:
+def draw_svg(chart: Chart, points: list[PlottedPoint], layout: Layout = WIDE) -> str:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -147,20 +164,28 @@ def draw_svg(chart: Chart, points: list[PlottedPoint]) -> str:
 
     # Chart text comes from contributors and is drawn as typed: "$\alpha$" is not mathtext, and no text is TeX.
     matplotlib.rcParams.update({"svg.hashsalt": "compendium", "svg.fonttype": "path",
-                                "font.family": "DejaVu Sans", "font.size": 10,
-                                "text.parse_math": False, "text.usetex": False})
+                                "font.family": "DejaVu Sans", "font.size": layout.font,
+                                "text.parse_math": False, "text.usetex": False,
+                                **{key: INK for key in ("text.color", "axes.edgecolor", "axes.labelcolor",
+                                                        "xtick.color", "ytick.color")}})
     horizontal = chart.kind in ("comparison-bars", "funnel")
-    height = 1.2 + 0.45 * max(len(points), 3) if horizontal else 4.2
-    figure, axes = plt.subplots(figsize=(7.5, height))
+    height = (1.2 + 0.45 * max(len(points), 3) if horizontal else 4.2) if not layout.narrow else 3.6
+    figure, axes = plt.subplots(figsize=(layout.width, height))
     try:
-        KINDS[chart.kind](axes, chart.unit, points)
+        plot_height = KINDS[chart.kind](axes, chart.unit, points, layout)
         # The title belongs to the whole figure, left-aligned with it, so long bar labels cannot push it off.
-        figure.suptitle(chart.title, x=0.01, ha="left", fontweight="bold")
+        figure.suptitle(wrapped(chart.title, layout.title_wrap), x=0.01, ha="left", fontweight="bold")
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)
         figure.tight_layout()
+        for _ in range(2):  # a plot that needs a given height: the figure grows or shrinks to give it that
+            if plot_height is not None:
+                figure.set_figheight(figure.get_figheight() + plot_height
+                                     - axes.get_position().height * figure.get_figheight())
+                figure.tight_layout()
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        # Transparent: the chart is drawn on the page's own ground, in either palette.
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, transparent=True)
     finally:
         plt.close(figure)
     return _with_title_and_desc(buffer.getvalue(), chart)
@@ -172,5 +197,6 @@ def _with_title_and_desc(svg: str, chart: Chart) -> str:
     tag_end = rest.index(">") + 1
     opening = rest[:tag_end].replace(">", ' role="img" aria-labelledby="title desc">', 1) \
         if not rest[:tag_end].endswith("/>") else rest[:tag_end]
-    inserted = f'\n <title id="title">{escape(chart.title)}</title>\n <desc id="desc">{escape(chart.alt)}</desc>'
+    inserted = (f'\n <title id="title">{escape(chart.title)}</title>\n <desc id="desc">{escape(chart.alt)}</desc>'
+                f'\n {DARK_INK_STYLE}')
     return head + sep + opening + inserted + rest[tag_end:]

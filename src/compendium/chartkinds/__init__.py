@@ -1,5 +1,7 @@
 """The kinds of chart, one module each, in a registry: a kind is a function that draws a chart's points
-onto matplotlib axes. Adding a kind is a module here, a line below and a value in chart.schema.json."""
+onto matplotlib axes at a layout (the page's width or a phone's), and returns the height in inches its
+plot needs when it sizes the plot itself (bars on a phone), else None. Adding a kind is a module here, a
+line below and a value in chart.schema.json."""
 
 from __future__ import annotations
 
@@ -7,9 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from compendium.chartkinds import bars, funnel, histogram, timeseries
-from compendium.chartkinds.style import PlottedPoint
+from compendium.chartkinds.style import LAYOUTS, NARROW, WIDE, Layout, PlottedPoint
 
-Draw = Callable[[Any, str, list[PlottedPoint]], None]
+Draw = Callable[[Any, str, list[PlottedPoint], Layout], float | None]
 
 KINDS: dict[str, Draw] = {
     "comparison-bars": bars.draw,
@@ -18,4 +20,4 @@ KINDS: dict[str, Draw] = {
     "time-series": timeseries.draw,
 }
 
-__all__ = ["KINDS", "Draw", "PlottedPoint"]
+__all__ = ["KINDS", "LAYOUTS", "NARROW", "WIDE", "Draw", "Layout", "PlottedPoint"]
