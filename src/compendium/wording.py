@@ -29,10 +29,13 @@ def format_number(value: float | int) -> str:
 
 
 def figure_value(f: Figure) -> str:
-    """The figure as a reader writes it: 50.8%, £877, d = 0.87, 40–46%."""
+    """The figure as a reader writes it: 50.8%, £877, ES = 0.87, 40–46%. An effect size is written "ES", as the
+    sources mostly write it, not "d": most of those in a record like this one are before-and-after changes with
+    no comparison group (uncontrolled), not the controlled effect of a trial, and a figure's definition and
+    measure say which (the glossary's "effect size" explains the difference)."""
     def one(v: float) -> str:
         n = format_number(v)
-        return {"percent": f"{n}%", "gbp": f"£{n}", "effect-size": f"d = {n}", "sessions": f"{n} sessions",
+        return {"percent": f"{n}%", "gbp": f"£{n}", "effect-size": f"ES = {n}", "sessions": f"{n} sessions",
                 "days": f"{n} days"}.get(f.unit, n)
     if f.value is not None:
         return one(f.value)
