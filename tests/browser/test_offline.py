@@ -15,6 +15,7 @@ from compendium.offline import CONFIG, build_offline, check_config
 
 from .search import search
 from .support import browser_context, watch
+from .test_reading import LOADED
 from conftest import REPO, copy_sample
 
 
@@ -57,9 +58,10 @@ def test_unpacked_zip_read_from_disk_finds_a_claim_by_search(chromium: Browser, 
         assert str(claim) in results, results
         page.locator("li.md-search-result__item > a.md-search-result__link").first.click()
         expect(page.locator("h1")).to_contain_text("Most participants keep walking")
-        chart = page.locator("img.cx-chart")
+        chart = page.locator("img.cx-chart--wide")  # and a phone's, hidden at this width
         expect(chart).to_have_count(1)
-        assert chart.evaluate("img => img.complete && img.naturalWidth") > 0, "the chart did not load from disk"
+        chart.scroll_into_view_if_needed()  # charts load lazily
+        assert chart.evaluate(LOADED) > 0, "the chart did not load from disk"
         # Every link on the page to a file leads to one that is there (the PDF in the footer too).
         local = page.locator("a[href]").evaluate_all(
             "links => links.map(a => a.href).filter(h => h.startsWith('file:'))")

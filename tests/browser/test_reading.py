@@ -94,6 +94,11 @@ def test_claim_to_evidence_to_reference_and_back_by_backlinks(chromium: Browser,
     expect(page).to_have_url(sample_site.url + CLAIM)
 
 
+# An image's natural width once it has loaded (0 if it failed), waiting for one that is loading lazily.
+LOADED = """img => img.complete ? img.naturalWidth : new Promise(done => {
+  img.addEventListener('load', () => done(img.naturalWidth)); img.addEventListener('error', () => done(0)); })"""
+
+
 def _chart_alts(root: Path) -> dict[str, str]:
     alts = {}
     for spec in (root / "charts").glob("*.yml"):
@@ -122,15 +127,19 @@ def test_every_chart_loads_with_its_alt_text(chromium: Browser, request: pytest.
         for path in pages:
             page.goto(site.url + path, wait_until="load")
             expect(page.locator("body")).to_have_attribute("data-md-color-scheme", PALETTES[palette])
-            for image in page.locator("img.cx-chart").all():
+            for image in page.locator("img.cx-chart--wide").all():  # the page's width; test_phone: a phone's
                 src = image.get_attribute("src") or ""
                 chart = src.rsplit("/", 1)[-1].removesuffix(".svg")
                 seen.add(chart)
-                assert image.evaluate("img => img.complete && img.naturalWidth") > 0, f"{path}: {src} did not load"
+                image.scroll_into_view_if_needed()  # charts load lazily
+                assert image.evaluate(LOADED) > 0, f"{path}: {src} did not load"
                 assert " ".join((image.get_attribute("alt") or "").split()) == alts[chart], f"{path}: {src} alt"
-                # Matplotlib draws dark ink on transparency: the white ground keeps it legible on slate.
+                narrow = image.locator("xpath=following-sibling::img[1]")
+                assert narrow.get_attribute("class") == "cx-chart cx-chart--narrow", f"{path}: {src} has no narrow one"
+                assert narrow.get_attribute("alt") == image.get_attribute("alt"), f"{path}: {src} narrow alt"
+                # No card: the chart is drawn on the page's ground, its ink turned to the palette's by the SVG.
                 background = image.evaluate("img => getComputedStyle(img).backgroundColor")
-                assert background == "rgb(255, 255, 255)", f"{path}: {src} on {background}"
+                assert background == "rgba(0, 0, 0, 0)", f"{path}: {src} on {background}"
     assert seen == set(alts), "a chart is shown on no page"
 
 
@@ -173,20 +182,33 @@ def test_phone_shows_no_sideways_scroll_on_the_real_claim_pages(chromium: Browse
     _phone_has_no_sideways_scroll(chromium, real_site, [p for p in real_site.html_pages() if p.startswith("claims/")])
 
 
+# Every chart on the page loaded (they load lazily, as they come into view), and the page back at its top.
+LOAD_CHARTS = """async () => {
+  for (const img of document.querySelectorAll('img.cx-chart')) {
+    if (getComputedStyle(img).display === 'none') continue;
+    img.scrollIntoView();
+    if (!img.complete) await new Promise(done => { img.onload = done; img.onerror = done; });
+  }
+  window.scrollTo(0, 0);
+}"""
+SCREENS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+@pytest.mark.parametrize("size", SCREENS)
 def test_screenshots_of_home_claim_and_chart_pages(chromium: Browser, sample_site: Site, real_site: Site,
-                                                  artifacts: Path) -> None:
-    shots = {
-        "home.png": (real_site, "", "light"),
-        "claim.png": (real_site, "claims/recovery-rate-50-percent/", "light"),
-        "claim-phone.png": (real_site, "claims/recovery-rate-50-percent/", "phone"),
-        "chart.png": (sample_site, CLAIM, "light"),
-        "chart-dark.png": (sample_site, CLAIM, "dark"),
-    }
-    for name, (site, path, how) in shots.items():
-        options = {"viewport": PHONE, "is_mobile": True} if how == "phone" else {}
-        with browser_context(chromium, "dark" if how == "dark" else "light", **options) as context:
-            page = context.new_page()
+                                                  artifacts: Path, size: str, palette: str) -> None:
+    """tests/artifacts/<page>-<phone|laptop>-<light|dark>.png: the home page, a claim page and the chart
+    gallery of the record, and the sample's claim page with its chart, to be looked at."""
+    shots = {"home": (real_site, ""), "claim": (real_site, "claims/recovery-rate-50-percent/"),
+             "gallery": (real_site, "charts/"), "chart": (sample_site, CLAIM)}
+    phone = size == "phone"
+    with browser_context(chromium, palette, viewport=SCREENS[size], is_mobile=phone, has_touch=phone) as context:
+        page = context.new_page()
+        for name, (site, path) in shots.items():
             page.goto(site.url + path, wait_until="networkidle")
-            page.screenshot(path=artifacts / name, full_page=True)
-        with Image.open(artifacts / name) as image:
-            assert image.format == "PNG" and image.width >= 375 and image.height >= 600, name
+            page.evaluate(LOAD_CHARTS)
+            file = artifacts / f"{name}-{size}-{palette}.png"
+            page.screenshot(path=file, full_page=True)
+            with Image.open(file) as image:
+                assert image.format == "PNG" and image.width == SCREENS[size]["width"] and image.height >= 600, file
