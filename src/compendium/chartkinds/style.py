@@ -17,7 +17,7 @@ from typing import Any
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#A6761D", "#808080")
 INK = "#222222"  # 15.9:1 on white
 INK_DARK = "#dfe2e8"  # 12.4:1 on slate
-AXIS_UNITS = {"percent": "per cent", "count": "number", "gbp": "pounds (£)", "effect-size": "effect size (d)",
+AXIS_UNITS = {"percent": "per cent", "count": "number", "gbp": "pounds (£)", "effect-size": "effect size (ES)",
               "sessions": "sessions", "days": "days", "ratio": "ratio"}
 
 
@@ -68,7 +68,7 @@ class PlottedPoint:
 def value_label(value: float, unit: str) -> str:
     """The value as the source gives it (0.87 stays 0.87), with its unit: a label never rounds."""
     number = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-    return {"percent": f"{number}%", "gbp": f"£{number}", "effect-size": f"d = {number}"}.get(unit, number)
+    return {"percent": f"{number}%", "gbp": f"£{number}", "effect-size": f"ES = {number}"}.get(unit, number)
 
 
 def series_names(points: list[PlottedPoint]) -> list[str]:
