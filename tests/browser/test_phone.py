@@ -48,7 +48,10 @@ def _visit(page: Page, site: Site, path: str, palette: str) -> None:
 
 
 def _claim_pages(site: Site) -> list[str]:
-    return [p for p in site.html_pages() if p.startswith("claims/") and p != "claims/"]
+    """The page of every claim recorded (not the index, nor the list of claims not assessed)."""
+    claims = sorted(f"claims/{path.stem}/" for path in (site.root / "claims").glob("*.yml"))
+    assert set(claims) <= set(site.html_pages())
+    return claims
 
 
 # --- The answer first --------------------------------------------------------------------------------------
