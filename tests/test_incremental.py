@@ -85,8 +85,9 @@ def test_charts_drawn_by_several_processes_are_the_same_bytes(tmp_path: Path) ->
         docs = tmp_path / f"docs-{workers}"
         _, stats = render_charts(compendium, docs, tmp_path / f"cache-{workers}.json", workers=workers)
         assert stats.rendered == 8
-        outputs[workers] = {p.name: p.read_bytes() for p in (docs / charts.OUTPUT).iterdir()}
-    assert len(outputs[1]) == 16 and outputs[1] == outputs[2]
+        out = docs / charts.OUTPUT
+        outputs[workers] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert len(outputs[1]) == 3 * 8 and outputs[1] == outputs[2]  # each chart: SVG, phone's SVG and CSV
     assert (tmp_path / "cache-1.json").read_bytes() == (tmp_path / "cache-2.json").read_bytes()
 
 
