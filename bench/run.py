@@ -21,7 +21,7 @@ issue 11 marked met or not, by how much. Hand-written notes between the NOTES ma
 BENCHMARKS.md are kept from one run to the next.
 
     python bench/run.py [--runs 3] [--sizes 100,1000] [--pdf-runs 1] [--pdf-sizes 1000] [--no-real]
-                        [--no-profile]
+                        [--no-profile] [--pdf-only]
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import json
 import os
 import platform
 import pstats
+import re
 import shutil
 import statistics
 import subprocess
@@ -72,6 +73,12 @@ CHART_TARGET_S = 0.100  # cold, per chart, median
 VALIDATE_REAL_S, VALIDATE_1000_S = 0.3, 2.0
 SITE_1000_S, MEMORY_1000_BYTES = 60.0, 1 << 30
 PDF_REAL_S = 20.0
+# Issue 20's targets for the PDF edition, made with Typst.
+PDF_TYPST_REAL_S, PDF_TYPST_1000_S, PDF_TYPST_1000_BYTES = 3.0, 60.0, 1.5 * (1 << 30)
+# The PDF edition as WeasyPrint 70 made it (parts of about 60 pages, each laid out twice, joined by pypdf),
+# measured by this benchmark on 2026-11-25 (load average 1.05-1.80): pages, parts, PDF stage, whole build
+# with PDF, peak memory. Kept to compare with.
+WEASYPRINT = {"real record": (187, 4, 16.1, 18.7, 413 << 20), "synthetic N=1000": (6324, 105, 521.1, 565.8, 1607 << 20)}
 CLAIM_PAGE_BYTES = 40_000
 
 
@@ -98,7 +105,7 @@ def child_build(root: Path, site_dir: Path, pdf: bool) -> None:
         "pages_unchanged": result.pages.unchanged if result.pages else None,
         "matplotlib_imported": "matplotlib" in sys.modules,
         "pdf_pages": result.pdf.pages if result.pdf else None,
-        "pdf_parts": result.pdf.parts if result.pdf else None,
+        "pdf_laid_out": result.pdf.laid_out if result.pdf else None,
         "maxrss_self_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "maxrss_children_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     }
@@ -367,7 +374,7 @@ def machine() -> dict[str, str]:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:
         cores = os.cpu_count() or 1
-    versions = ", ".join(f"{p} {_version(p)}" for p in ("mkdocs", "mkdocs-material", "matplotlib", "weasyprint"))
+    versions = ", ".join(f"{p} {_version(p)}" for p in ("mkdocs", "mkdocs-material", "matplotlib", "typst"))
     return {"CPU": cpu, "Cores available": str(cores), "RAM": ram,
             "Python": f"{platform.python_version()} ({platform.python_implementation()})",
             "OS": f"{platform.system()} {platform.release()}", "Packages": versions}
@@ -446,16 +453,7 @@ def report(scenarios: list[Scenario], info: dict[str, str], runs: int, load: tup
             out.append(f"- {s.name}, no change: {_count(s.noop, 'charts_rendered')} charts rendered, "
                        f"{_count(s.noop, 'pages_written')} pages rewritten, matplotlib imported in "
                        f"{sum(bool(r.report.get('matplotlib_imported')) for r in s.noop)} of {len(s.noop)} runs.")
-    pdf_runs = [s for s in scenarios if s.pdf]
-    if pdf_runs:
-        out += ["", "## PDF edition", "", "| Compendium | Pages | Parts | PDF stage | Whole build with PDF "
-                "(charts cached) | Peak memory | Runs |", "|---|---:|---:|---:|---:|---:|---:|"]
-        for s in pdf_runs:
-            out.append(f"| {s.name} | {_count(s.pdf, 'pdf_pages')} | {_count(s.pdf, 'pdf_parts')} | "
-                       f"{_s(s.stage('pdf', 'pdf'), 1)} | {_s(s.median('pdf', lambda r: r.wall), 1)} | "
-                       f"{_mib(s.median('pdf', lambda r: r.peak_bytes))} | {len(s.pdf)} |")
-        out += ["", "The PDF stage lays out every part of the print document at least twice (page numbers first, "
-                "then drawn), in one process a core; peak memory is that of the whole build's process tree."]
+    out += pdf_section(scenarios)
     out += ["", "## Other measures", "", "| Compendium | Validation (load + validate + resolve) | "
             "Cold charts: per chart | Claim page HTML: median | Claim page HTML: max |", "|---|---:|---:|---:|---:|"]
     for s in ok:
@@ -486,6 +484,51 @@ def report(scenarios: list[Scenario], info: dict[str, str], runs: int, load: tup
         out.append("")
     out += [NOTES_BEGIN, notes.strip() or "(No notes yet.)", NOTES_END, ""]
     return "\n".join(out)
+
+
+def pdf_section(scenarios: list[Scenario], when: str = "") -> list[str]:
+    """The PDF edition's figures (Typst), beside WeasyPrint's before it, and issue 20's targets."""
+    runs = [s for s in scenarios if s.pdf]
+    if not runs:
+        return []
+    out = ["", "## PDF edition", ""]
+    if when:
+        out += [when, ""]
+    out += ["| Compendium | Pages | PDF stage | Whole build with PDF (charts cached) | Peak memory | Runs | "
+            "WeasyPrint 70 before: pages | PDF stage | Peak memory |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in runs:
+        before = WEASYPRINT.get(s.name)
+        then = (f"{before[0]:,} | {before[2]:.1f} s | {_mib(before[4])}" if before else "– | – | –")
+        out.append(f"| {s.name} | {_count(s.pdf, 'pdf_pages')} | {_s(s.stage('pdf', 'pdf'), 1)} | "
+                   f"{_s(s.median('pdf', lambda r: r.wall), 1)} | {_mib(s.median('pdf', lambda r: r.peak_bytes))} | "
+                   f"{len(s.pdf)} | {then} |")
+    out += ["", "The PDF stage is the whole print document laid out by Typst in one process (its runs of pages "
+            "between page breaks on every core), from the model to the file written; peak memory is that of the "
+            "whole build's process tree (the PDF stage comes after MkDocs has ended). WeasyPrint's figures are "
+            "those of its last run here (`pdf/layout.py`, `pdf/join.py`: parts of about 60 pages, each laid out "
+            "at least twice, joined by pypdf).", "", "Targets (issue 20):", ""]
+    by_name = {s.name: s for s in runs}
+    if (real := by_name.get("real record")) is not None:
+        met, how = _by(real.stage("pdf", "pdf"), PDF_TYPST_REAL_S, lambda v: f"{v:.2f} s")
+        out.append("- the real record's PDF in under 3 s — " + _verdict(met, how))
+    if (big := by_name.get("synthetic N=1000")) is not None:
+        met, how = _by(big.stage("pdf", "pdf"), PDF_TYPST_1000_S, lambda v: f"{v:.1f} s")
+        out.append("- N = 1,000: the PDF in under 60 s — " + _verdict(met, how))
+        met, how = _by(big.median("pdf", lambda r: r.peak_bytes), PDF_TYPST_1000_BYTES,
+                       lambda v: f"{v / 2 ** 20:,.0f} MiB")
+        out.append("- N = 1,000: peak memory under 1.5 GiB — " + _verdict(met, how))
+    out.append("")
+    return out
+
+
+def splice_pdf_section(existing: str, section: list[str]) -> str:
+    """The report with its PDF section replaced (or added before 'Other measures')."""
+    text = "\n".join(section).strip("\n") + "\n\n"
+    match = re.search(r"^## PDF edition\n.*?(?=^## )", existing, re.M | re.S)
+    if match:
+        return existing[:match.start()] + text + existing[match.end():]
+    at = existing.find("## Other measures")
+    return existing[:at] + text + existing[at:] if at >= 0 else existing.rstrip("\n") + "\n\n" + text
 
 
 def _fmt_ratio(value: float | None) -> str:
@@ -605,6 +648,33 @@ def workspace(keep: bool) -> Iterator[Path]:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def pdf_only(args: argparse.Namespace, log: Callable[[str], None]) -> int:
+    """The PDF edition alone: the real record's (--pdf-runs runs) and the synthetic --pdf-sizes' (one run)."""
+    started, load_start = time.perf_counter(), _load()
+    scenarios: list[Scenario] = []
+    with workspace(args.keep) as work:
+        log(f"bench: working in {work}")
+        if not args.no_real:
+            log("bench: the real record's PDF")
+            real = Scenario("real record")
+            bench_pdf(real, copy_real_record(work / "real-source"), work, max(1, args.pdf_runs), log)
+            scenarios.append(real)
+        for n in [int(n) for n in args.pdf_sizes.split(",") if n.strip()]:
+            log(f"bench: synthetic, N = {n}: the PDF")
+            big = Scenario(f"synthetic N={n}")
+            bench_pdf(big, synthesize(work / f"synthetic-{n}-source", n), work, 1, log)
+            scenarios.append(big)
+    when = (f"Measured alone (`bench/run.py --pdf-only`) on {time.strftime('%Y-%m-%d %H:%M')}, "
+            f"{(time.perf_counter() - started) / 60:.1f} min in all, load average {load_start} at the start and "
+            f"{_load()} at the end; Typst {_version('typst')}.")
+    section = pdf_section(scenarios, when)
+    existing = args.output.read_text("utf-8") if args.output.exists() else "# Benchmarks\n"
+    args.output.write_text(splice_pdf_section(existing, section), "utf-8")
+    print("\n".join(section))
+    log(f"bench: the PDF section written to {args.output}")
+    return 1 if any(s.problem for s in scenarios) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per compendium (median reported; default 3)")
@@ -614,6 +684,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf-sizes", default="1000",
                         help="synthetic sizes whose PDF edition is also timed, once each (default: 1000; '' for none)")
     parser.add_argument("--no-real", action="store_true", help="leave out the real record")
+    parser.add_argument("--pdf-only", action="store_true",
+                        help="time only the PDF edition (the real record, and --pdf-sizes), and replace only the "
+                             "PDF section of the report")
     parser.add_argument("--no-profile", action="store_true", help="do not profile the largest synthetic build")
     parser.add_argument("--output", type=Path, default=OUTPUT,
                         help="where to write the report (default: BENCHMARKS.md)")
@@ -641,6 +714,8 @@ def main(argv: list[str] | None = None) -> int:
     scenarios: list[Scenario] = []
     hot: tuple[float, list[HotSpot], list[HotSpot]] | None = None
     hot_name = ""
+    if args.pdf_only:
+        return pdf_only(args, log)
     with workspace(args.keep) as work:
         log(f"bench: working in {work}")
         if not args.no_real:
