@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compendium.bibliography import format_references, load_references, short_citation
+from compendium.bibliography import format_references, load_references, mirror_host, short_citation
+
+from conftest import REPO
 
 
 def _load(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
@@ -91,3 +93,20 @@ def test_simple_latex_is_read_as_the_latex_parser_reads_it() -> None:
                "50~\\%", "a\\_b", "caf\\'e"]
     for value in values:
         assert _latex(value) == parser.latex_to_text(value).strip(), value
+
+
+def test_mirror_hosts_are_named_with_their_subdomains_and_nothing_else() -> None:
+    assert mirror_host("https://www.readkong.com/page/the-iapt-manual-2151898") == "readkong.com"
+    assert mirror_host("https://fr.SlideShare.net/x/deck") == "slideshare.net"
+    assert mirror_host("https://www.wired-gov.net./wg/news.nsf/print/x") == "wired-gov.net"
+    # A publisher's address, a look-alike host, and a mirror's name in the path or query are not mirrors.
+    for url in ("https://digital.nhs.uk/x", "https://notscribd.com/doc", "https://scribd.com.example.org/x",
+                "https://www.nice.org.uk/?from=studylib.net", "https://example.org/zbook.org", "http://[studylib.net"):
+        assert mirror_host(url) == "", url
+
+
+def test_the_record_cites_no_document_by_its_copy_on_a_mirror() -> None:
+    loaded = load_references(REPO / "references.bib", "references.bib")
+    assert loaded.read and loaded.references
+    assert [p.message for p in loaded.problems if "a site that copies" in p.message] == []
+    assert [ref.key for ref in loaded.references.values() if mirror_host(ref.url)] == []

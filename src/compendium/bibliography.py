@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bibtexparser import middlewares as mw
 from bibtexparser.entrypoint import parse_string
@@ -35,7 +36,7 @@ from compendium.intake import (
     text_problem,
     visible,
 )
-from compendium.schemas import date_problem
+from compendium.schemas import date_problem, schema
 
 STYLE = "harvard-cite-them-right"
 STYLE_NAME = "Cite Them Right (Harvard)"  # STYLE as readers know it
@@ -292,6 +293,20 @@ def url_problem(url: str) -> str:
     return ""
 
 
+def mirror_host(url: str) -> str:
+    """The mirror site (common.schema.json's mirror_host) that url is on, or '' when it is on none."""
+    try:
+        host = (urlsplit(url).hostname or "").rstrip(".")
+    except ValueError:  # an unclosed [ in the host: not an address on any site
+        return ""
+    return next((m for m in _mirror_hosts() if host == m or host.endswith("." + m)), "")
+
+
+@cache
+def _mirror_hosts() -> tuple[str, ...]:
+    return tuple(schema("common")["$defs"]["mirror_host"]["enum"])
+
+
 _LATEX_SPECIALS = re.compile(r"[\\{}$~%&]|--|``|''")
 # What only the LaTeX parser reads right: a command other than an escaped special, math, a tie, a comment.
 _BEYOND_SIMPLE = re.compile(r"\\[^&%$#_]|(?<!\\)[$~%&]")
@@ -360,6 +375,12 @@ def to_csl(entry: Entry, display: str) -> tuple[dict[str, Any], list[Diagnostic]
     if (url := csl.get("URL")) and (why := url_problem(url)):
         problems.append(Diagnostic(display, line, 1, f"the url of {quote(entry.key)} {why}",
                                    "give a full address starting with https:// or http://"))
+        del csl["URL"]
+    elif url and (mirror := mirror_host(url)):
+        problems.append(Diagnostic(display, line, 1, f"the url of {quote(entry.key)} is on {mirror}, a site "
+                                   "that copies other publishers' documents",
+                                   "cite the publisher's own address in url, and name the copy you read in "
+                                   "editorsnote = {...}"))
         del csl["URL"]
     if "year" in fields:
         year = str(fields["year"]).strip()
