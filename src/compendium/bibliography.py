@@ -259,7 +259,7 @@ def _field_problems(entry: Entry, display: str) -> list[Diagnostic]:
                                        f"{MAX_BIB_FIELD_CHARS}", "shorten it: no field needs this much"))
         elif _brace_depth(text) > MAX_BRACE_DEPTH:
             problems.append(Diagnostic(display, line, 1, f"{where} nests braces more than {MAX_BRACE_DEPTH} deep",
-                                       "one pair of braces is enough to keep a word's capitals: {IAPT}"))
+                                       "one pair of braces is enough to keep a word's capitals: {UNESCO}"))
         elif not re.sub(r"[{}\s]", "", text):  # nothing but braces and white space
             problems.append(Diagnostic(display, line, 1, f"{where} is empty or only white space",
                                        "write the field's value, or remove the field"))
@@ -313,7 +313,7 @@ _BEYOND_SIMPLE = re.compile(r"\\[^&%$#_]|(?<!\\)[$~%&]")
 
 
 def _latex(text: str) -> str:
-    """LaTeX in a field as plain text ({IAPT} -> IAPT, \\& -> &, -- -> en dash). Plain text, the usual case,
+    """LaTeX in a field as plain text ({UNESCO} -> UNESCO, \\& -> &, -- -> en dash). Plain text, the usual case,
     is returned as it is: the LaTeX parser is by far the slowest step of loading the file."""
     if not _LATEX_SPECIALS.search(text):
         return text

@@ -141,7 +141,7 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
             if why := id_problem(item_id):
                 problems.append(Diagnostic(display, 0, 0, f"the file name {quote(item_id)} {why}",
                                            "name the file with lowercase letters, digits and single hyphens, "
-                                           "starting with a letter, e.g. recovery-rate-51-percent.yml"))
+                                           "starting with a letter, e.g. completion-rate-62-percent.yml"))
                 continue
             if item_id in documents:
                 problems.append(Diagnostic(display, 0, 0, f"duplicate id '{item_id}'",

@@ -116,7 +116,7 @@ def new_item(kind: str, item_id: str, root: Path, sources: Sources) -> Path:
     """Write folder/<item_id>.yml for kind and return its path; refuse a bad or existing id."""
     if why := id_problem(item_id):
         raise ScaffoldError(f"{quote(item_id)} {why}: use lowercase letters, digits and single hyphens, "
-                            "starting with a letter, e.g. recovery-rate-51-percent")
+                            "starting with a letter, e.g. completion-rate-62-percent")
     folder = _KIND_FOLDER[kind]
     path = root / folder / f"{item_id}.yml"
     if path.exists() or (root / folder / f"{item_id}.yaml").exists():
