@@ -52,7 +52,9 @@ def test_claim_page_shows_quote_locator_verdict_and_both_sides() -> None:
     assert "> Two in three walkers are still with us after a year." in page
     assert "[Example Walking Programme (2020)](../references.md#ref-walkco2020annual), p. 4" in page
     assert "[Misleading](../method.md#verdict-misleading" in page
-    assert "### Supports the claim (1)" in page and "### Contradicts the claim (1)" in page
+    # One table, both sides (a series' releases in one row: tests/test_evidence_table.py).
+    assert "**Evidence listed:** 1 for, 1 against, 0 qualifying, counting a series of releases once" in page
+    assert "<td>Supports</td>" in page and "<td>Contradicts</td>" in page
     assert 'edit_url: "https://example.org/sample/compendium/edit/main/claims/most-participants-keep-walking.yml"' \
         in page
 

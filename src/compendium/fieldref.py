@@ -11,7 +11,8 @@ from compendium.schemas import resolve_ref, schema
 # The kinds of data file, where each lives, in the order the page lists them.
 FILES = (("claim", "claims/<id>.yml"), ("evidence", "evidence/<id>.yml"), ("chart", "charts/<id>.yml"),
          ("topics", "topics.yml"), ("timeline", "timeline.yml"), ("redirects", "redirects.yml"),
-         ("glossary", "glossary.yml"), ("questions", "questions.yml"), ("not_assessed", "not_assessed.yml"))
+         ("glossary", "glossary.yml"), ("questions", "questions.yml"), ("not_assessed", "not_assessed.yml"),
+         ("series", "series.yml"))
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,10 @@ class Sources:
     def not_assessed(self) -> YamlDocument | None:
         return self.singles.get("not_assessed")  # the checkable claims not (yet) assessed, with why
 
+    @property
+    def series(self) -> YamlDocument | None:
+        return self.singles.get("series")  # the series whose releases are evidence items
+
     def bib_display(self) -> str:
         return display_path(self.root / BIB_FILE, self.root)
 

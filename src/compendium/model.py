@@ -155,6 +155,23 @@ class Quality:
 
 
 @dataclass(frozen=True)
+class Series:
+    """A statistic or report released again and again (series.yml); each release is an evidence item."""
+
+    id: str
+    title: str
+    frequency: str | None = None  # yearly, quarterly, monthly: the word "7 yearly releases" uses
+
+
+@dataclass(frozen=True)
+class SeriesRelease:
+    """An evidence item's place in its series: the series' id and the period the release covers."""
+
+    id: str
+    release: str  # 2016-17, 2017 or 2017-01: the releases of a series sort in order as text
+
+
+@dataclass(frozen=True)
 class Evidence:
     id: str
     file: str
@@ -167,6 +184,7 @@ class Evidence:
     charts: tuple[str, ...]
     record: dict[str, Any] = field(repr=False, compare=False)  # the file's data as validated, for open data
     corrections: tuple[Correction, ...] = ()
+    series: SeriesRelease | None = None
 
     @classmethod
     def of(cls, id: str, file: str, d: dict[str, Any]) -> Evidence:
@@ -175,6 +193,7 @@ class Evidence:
             record=d, id=id, file=file, title=d["title"], summary=d["summary"], source=Citation.of(d["source"]),
             findings=tuple(Figure.of(f) for f in d["findings"]), quality=_pick(Quality, quality),
             topics=tuple(d["topics"]), charts=tuple(d.get("charts", [])), corrections=_corrections(d),
+            series=SeriesRelease(d["series"]["id"], d["series"]["release"]) if "series" in d else None,
         )
 
     def finding(self, finding_id: str) -> Figure | None:
@@ -301,6 +320,7 @@ class Compendium:
     glossary: dict[str, GlossaryTerm] = field(default_factory=dict)
     questions: tuple[Question, ...] = ()
     not_assessed: tuple[NotAssessed, ...] = ()
+    series: dict[str, Series] = field(default_factory=dict)
 
     def claims_by_prominence(self) -> list[Claim]:
         """The claims as lists show them: the most prominent first, then by title."""

@@ -11,14 +11,15 @@ from __future__ import annotations
 DATA_FOLDERS = {"claims": "claim", "evidence": "evidence", "charts": "chart"}
 # The compendium's files of one document each, by the schema they are checked against.
 SINGLE_FILES = {"topics": "topics.yml", "timeline": "timeline.yml", "redirects": "redirects.yml",
-                "glossary": "glossary.yml", "questions": "questions.yml", "not_assessed": "not_assessed.yml"}
+                "glossary": "glossary.yml", "questions": "questions.yml", "not_assessed": "not_assessed.yml",
+                "series": "series.yml"}
 # The single files a compendium must have, with what to do when one is missing.
 REQUIRED_FILES = {"topics": "create topics.yml listing the topics claims are filed under"}
 BIB_FILE = "references.bib"
 DOCS_DIR = "docs"  # the hand-written pages; the build writes the generated ones beside them
 METHOD_PAGE = "method.md"  # in DOCS_DIR: the generated pages link to its anchors
 # The method page's anchors the generated pages link to; and one "verdict-<rating>" for each rating of the scale.
-METHOD_ANCHORS = ("verdicts", "certainty", "right-of-reply")
+METHOD_ANCHORS = ("verdicts", "certainty", "evidence-order", "right-of-reply")
 DATA_SUFFIXES = (".yml", ".yaml")
 # The generated page listing the claims not assessed (its id is reserved in the schemas: no claim can take it).
 NOT_ASSESSED_PAGE = "claims/not-assessed"

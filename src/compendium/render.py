@@ -25,6 +25,7 @@ from compendium.charts import plotted_points
 from compendium.cite import PageCiter
 from compendium.claimreview import claim_review
 from compendium.edition import Edition
+from compendium.evidence_table import CERTAINTY_VALUES, evidence_rows, source_year, stance_counts
 from compendium.export import export_files
 from compendium.fieldref import field_sections
 from compendium.files import read_regular, write_file
@@ -36,21 +37,22 @@ from compendium.settings import SiteSettings
 from compendium.terms import TermLinker
 from compendium.text import escape_block, escape_inline, finalize
 from compendium.wording import (
+    CERTAINTY_SYMBOLS,
     DESIGNS,
     INDEPENDENCE,
+    INDEPENDENT_SHORT,
     SIDES,
+    STANCE_LABELS,
     STANCE_WORDS,
     VERIFICATION,
     figure_value,
     format_number,
     rating_label,
+    releases_phrase,
 )
 
 MANIFEST = ".generated"  # Lists what the last run generated under docs/, so stale pages can be removed.
 ASSETS = "assets/compendium"
-
-STANCES = (("supports", "Supports the claim"), ("contradicts", "Contradicts the claim"),
-           ("qualifies", "Qualifies the claim"))
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,9 @@ def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environme
         verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
         design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__,
         certainty=lambda v: v.replace("-", " "), side_label=SIDES.__getitem__,
+        certainty_symbols=CERTAINTY_SYMBOLS.__getitem__, independent_short=INDEPENDENT_SHORT.__getitem__,
+        stance_label=STANCE_LABELS.__getitem__,
+        releases=lambda row: releases_phrase(row.releases, row.series.frequency if row.series else None),
         explain=lambda text, base: linker(escape_inline(text) if not isinstance(text, Markup) else text, base),
     )
     return env
@@ -104,7 +109,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     citer = PageCiter(settings, edition)
     common: dict[str, Any] = {
         "claims": compendium.claims, "evidence": compendium.evidence, "charts": compendium.charts,
-        "topics": compendium.topics, "backlinks": compendium.backlinks, "stances": STANCES,
+        "topics": compendium.topics, "backlinks": compendium.backlinks,
         "chart_points": {c.id: plotted_points(c, compendium) for c in compendium.charts.values()},
         "claims_in_order": compendium.claims_by_prominence(),
         "not_assessed": compendium.not_assessed,
@@ -116,8 +121,10 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
         return env.get_template(template).render(**common, **context)
 
     for claim in compendium.claims.values():
+        rows = evidence_rows(claim, compendium)
         pages[f"claims/{claim.id}.md"] = render(
             "claim.md.j2", claim=claim, edit_url=settings.edit_url(claim.file) or None,
+            evidence_rows=rows, stance_counts=stance_counts(rows),
             jsonld=claim_review(claim, compendium.references[claim.source.ref], settings),
             citation=citer.cite(f"claims/{claim.id}", claim.title))
     for item in compendium.evidence.values():
@@ -166,7 +173,6 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
 
 # Who makes claims, as the lists group them: (side, label).
 SIDE_GROUPS = (("proponent", "Its proponents"), ("critic", "Its critics"), ("other", "Others"))
-CERTAINTY_VALUES = {"high": 4, "moderate": 3, "low": 2, "very-low": 1}
 
 
 def _rating_values() -> dict[str, int]:
@@ -188,8 +194,8 @@ def _evidence_index_context(compendium: Compendium) -> dict[str, Any]:
     """Each evidence item's year (its source's, or none), and what the evidence index's filters offer."""
     years: dict[str, str] = {}
     for item in compendium.evidence.values():
-        issued = compendium.references[item.source.ref].csl.get("issued", {}).get("date-parts", [[None]])[0][0]
-        years[item.id] = str(issued) if issued else ""
+        year = source_year(item, compendium.references)
+        years[item.id] = str(year) if year else ""
     items = compendium.evidence.values()
     return {"years": years, "year_options": sorted({y for y in years.values() if y}, reverse=True),
             "designs": sorted({e.quality.design for e in items}, key=lambda d: DESIGNS.get(d, d)),

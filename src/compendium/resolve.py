@@ -22,6 +22,7 @@ from compendium.model import (
     GlossaryTerm,
     NotAssessed,
     Question,
+    Series,
     TimelineEvent,
     Topic,
 )
@@ -127,6 +128,7 @@ def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
                 if isinstance(item, str) and targets.missing("claims", item, sources.claims):
                     problems.append(_unknown(sources.questions, (i, "claims", j), "claim id", item, sources.claims,
                                              "claims/"))
+    problems.extend(_check_series(sources, targets))
     # A claim file that could not be read uses evidence nobody can see: 'not used' would be noise then.
     claims_all_read = not any(u.startswith("claims/") for u in sources.unreadable)
     if sources.redirects is not None and isinstance(sources.redirects.data, dict):
@@ -168,6 +170,34 @@ def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
                                        "{...} where an archived copy (e.g. the Wayback Machine's) exists; never "
                                        "guess either", severity="warning"))
     return problems, targets.prevented
+
+
+def _check_series(sources: Sources, targets: _Targets) -> Iterator[Diagnostic]:
+    """Every series an evidence item names is in series.yml; a series is of two releases or more (one alone
+    is not grouped with anything, so the line is likely a slip), and every series listed is used."""
+    known = sources.series.data if sources.series and isinstance(sources.series.data, dict) else {}
+    members: dict[str, list[str]] = defaultdict(list)
+    for evidence_id, document in sorted(sources.evidence.items()):
+        series = document.data.get("series") if isinstance(document.data, dict) else None
+        series_id = series.get("id") if isinstance(series, dict) else None
+        if not isinstance(series_id, str):
+            continue
+        members[series_id].append(evidence_id)
+        if targets.missing("series", series_id, known):
+            yield _unknown(document, ("series", "id"), "series", series_id, known, "series.yml")
+    for series_id, evidence_ids in members.items():
+        if len(evidence_ids) == 1 and series_id in known:
+            document = sources.evidence[evidence_ids[0]]
+            yield document.diagnostic(("series", "id"), f"series {quote(series_id)} has no other release",
+                                      "a series groups two or more releases: give the other releases' evidence "
+                                      "items the same series, or remove 'series' from this one", severity="warning")
+    if sources.series is not None and not any(u.startswith("evidence/") for u in sources.unreadable):
+        for series_id in known:
+            if series_id not in members:
+                yield sources.series.diagnostic((series_id,), f"series {quote(series_id)} is not used by any "
+                                                "evidence item", "give its releases' evidence items "
+                                                f"series: {{id: {series_id}, release: ...}}, or remove it",
+                                                key=True, severity="warning")
 
 
 def _check_chart(document: YamlDocument, sources: Sources, targets: _Targets) -> Iterator[Diagnostic]:
@@ -218,9 +248,11 @@ def link(sources: Sources) -> Compendium:
                  for old, new in redirects_data.get(folder, {}).items()}
     questions = tuple(Question(q["question"], tuple(q["claims"])) for q in
                       (sources.questions.data if sources.questions else []))
+    series = {i: Series(i, s["title"], s.get("frequency")) for i, s in
+              (sources.series.data if sources.series else {}).items()}
     backlinks = _backlinks(claims, evidence, timeline, glossary, not_assessed)
     return Compendium(sources.root, claims, evidence, charts, topics, timeline, dict(sources.references),
-                      backlinks, redirects, glossary, questions, not_assessed)
+                      backlinks, redirects, glossary, questions, not_assessed, series)
 
 
 def _backlinks(claims: dict[str, Claim], evidence: dict[str, Evidence], timeline: tuple[TimelineEvent, ...],

@@ -254,6 +254,10 @@ This compendium is synthetic: its claims, evidence and sources are made up, to m
 
 Certainty is high, moderate, low or very low, after GRADE.
 
+## The order of the evidence {{ #evidence-order }}
+
+A claim's evidence is listed strongest first: by certainty, independence, design and year.
+
 ## Right of reply {{ #right-of-reply }}
 
 A claimant's published reply is shown on the claim's page.

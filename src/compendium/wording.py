@@ -16,6 +16,21 @@ DESIGNS = {"rct": "randomised controlled trial", "systematic-review": "systemati
 SIDES = {"proponent": "speaks for the programme", "critic": "a critic of the programme",
          "other": "neither for nor against the programme"}
 STANCE_WORDS = {"supports": "for", "contradicts": "against", "qualifies": "qualifying"}
+STANCE_LABELS = {"supports": "Supports", "contradicts": "Contradicts", "qualifies": "Qualifies"}
+# A certainty grade drawn as GRADE's tables draw it (filled circles out of four). Decoration: the word is
+# always written beside it, and screen readers are not given the symbols.
+CERTAINTY_SYMBOLS = {"high": "\u2295\u2295\u2295\u2295", "moderate": "\u2295\u2295\u2295\u25ef",
+                     "low": "\u2295\u2295\u25ef\u25ef", "very-low": "\u2295\u25ef\u25ef\u25ef"}
+INDEPENDENT_SHORT = {"yes": "yes", "no": "no", "unclear": "unclear"}  # under the heading "Independent"
+
+
+def releases_phrase(releases: tuple[str, ...], frequency: str | None) -> str:
+    """How many releases of a series, and of which periods: "7 yearly releases, 2012-13 to 2018-19"."""
+    count = len(releases)
+    what = f"{count} {frequency + ' ' if frequency else ''}release{'s' if count != 1 else ''}"
+    if not releases:
+        return what
+    return f"{what}, {releases[0]}" if count == 1 else f"{what}, {releases[0]} to {releases[-1]}"
 
 
 def rating_label(rating: str) -> str:

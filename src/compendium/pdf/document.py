@@ -30,9 +30,10 @@ from typing import Any
 from compendium.bibliography import CACHE as REFERENCES_CACHE
 from compendium.bibliography import STYLE_NAME, Reference, format_references, short_citation
 from compendium.edition import Edition
+from compendium.evidence_table import EvidenceRow, evidence_rows, stance_counts
 from compendium.model import Chart, Citation, Claim, Compendium, Evidence, Figure
 from compendium.pdf.method import Run, read_method
-from compendium.render import SIDE_GROUPS, STANCES
+from compendium.render import SIDE_GROUPS
 from compendium.schemas import schema
 from compendium.settings import read_mkdocs_config
 from compendium.text import BIDI_AND_INVISIBLE
@@ -40,11 +41,13 @@ from compendium.wording import (
     DESIGNS,
     INDEPENDENCE,
     SIDES,
+    STANCE_LABELS,
     STANCE_WORDS,
     VERIFICATION,
     figure_value,
     format_number,
     rating_label,
+    releases_phrase,
 )
 
 PAPERS = {"a4": "a4", "letter": "us-letter"}  # --paper choice -> Typst's paper name
@@ -308,15 +311,9 @@ class _Builder:
     def claim(self, claim: Claim) -> dict[str, Any]:
         label = self.claim_labels[claim.id]
         here = _anchor("claim", claim.id)
-        groups = []
-        for stance, title in STANCES:
-            links = [link for link in claim.evidence if link.stance == stance]
-            if links:
-                groups.append({"title": f"{title} ({len(links)})", "items": [
-                    {**self.evidence_ref(link.id), "about": self._evidence_about(link.id),
-                     "note": one_line(link.note)} for link in links]})
-        counts = ", ".join(f"{sum(1 for link in claim.evidence if link.stance == stance)} {STANCE_WORDS[stance]}"
-                           for stance, _ in STANCES)
+        rows = evidence_rows(claim, self.compendium)  # strongest first, as on the claim's web page
+        counts = ", ".join(f"{count} {STANCE_WORDS[stance]}" for stance, count in stance_counts(rows)) + \
+            ", counting a series of releases once"
         return {
             "anchor": here, "label": label, "title": one_line(claim.title),
             "running": f"{label} · {truncate(claim.title)}",
@@ -332,7 +329,7 @@ class _Builder:
             "evidence_counts": counts,
             "source": self.citation(claim.source),
             "rationale": paragraphs(claim.rationale),
-            "evidence": groups,
+            "evidence": [self._evidence_row(row) for row in rows],
             "charts": [self.chart(chart_id, here) for chart_id in claim.charts],
             "also": [self.citation(c) for c in claim.also_made_in],
             "responses": [{"date": r.date, "note": paragraphs(r.note), "source": self.citation(r.source)}
@@ -341,6 +338,15 @@ class _Builder:
             "corrections": self.corrections(claim.corrections),
             "file": claim.file,
         }
+
+    def _evidence_row(self, row: EvidenceRow) -> dict[str, Any]:
+        """A row of a claim's evidence: one item, or a series' releases (each with its own note)."""
+        items = [{**self.evidence_ref(e.item.id), "about": self._evidence_about(e.item.id),
+                  "release": e.item.series.release if row.series and e.item.series else "",
+                  "note": one_line(e.link.note)} for e in row.entries]
+        return {"stance": STANCE_LABELS[row.stance], "items": items,
+                "series": one_line(row.series.title) if row.series else "",
+                "releases": releases_phrase(row.releases, row.series.frequency) if row.series else ""}
 
     def _evidence_about(self, evidence_id: str) -> str:
         q = self.compendium.evidence[evidence_id].quality
@@ -520,7 +526,7 @@ def print_document(compendium: Compendium, cover: Cover, paper: str = "a4") -> d
         "sections": [{"anchor": anchor, "title": title} for anchor, title in sections],
         "charts": [{"anchor": chart["anchor"], "title": chart["title"]} for chart in drawn],
         "method_links": {name: builder.method_anchor(name) for name in
-                         ("verdicts", "certainty", "right-of-reply", "corrections")},
+                         ("verdicts", "certainty", "evidence-order", "right-of-reply", "corrections")},
         "summary": builder.summary(),
         "claims": claim_items,
         "glossary": builder.glossary(),
