@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from compendium.compact import compact_site
+
 
 @dataclass(frozen=True)
 class SiteResult:
@@ -59,6 +61,7 @@ def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",
         ok, output = _mkdocs(root, config_file, staging)
         if not ok:
             return SiteResult(False, output)
+        compact_site(staging)  # the white space Material's templates leave between tags (compact.py)
         problem = finish(staging) if finish else ""
         if problem:
             return SiteResult(False, output + problem)
