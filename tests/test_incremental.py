@@ -3,10 +3,13 @@ matplotlib; a changed chart is drawn again alone; charts drawn by several proces
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from compendium import charts
 from compendium.charts import render_charts
@@ -110,3 +113,27 @@ def test_pdf_is_laid_out_again_when_the_record_changes(sample: Path) -> None:
     assert json.loads(key_file.read_text())["key"] != first_key
     text = " ".join(page.extract_text() for page in PdfReader(sample / "site" / "compendium.pdf").pages)
     assert "The programme more than pays for itself" in " ".join(text.split())
+
+
+def test_the_fonts_are_asked_of_typst_again_only_when_a_font_folder_changed(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF's cache key names the fonts Typst finds; they are recorded, so that a PDF taken from the cache
+    never loads Typst, and asked again once a font is added, removed or replaced."""
+    typeset = importlib.import_module("compendium.pdf.typeset")  # the package's name 'typeset' is its function
+
+    folder = tmp_path / "fonts"
+    (folder / "truetype").mkdir(parents=True)
+    monkeypatch.setattr(typeset, "FONT_FOLDERS", (str(folder),))
+    record = tmp_path / "fonts.json"
+    real = typeset.fonts()[0]
+    assert typeset.recorded_fonts(record) == real and real
+    # What is recorded is what is used, while the folders are as they were: here a record made up.
+    made_up = {**json.loads(record.read_text()), "fonts": ["Made Up|normal|400|1|/nowhere.ttf|0|1"]}
+    record.write_text(json.dumps(made_up))
+    assert typeset.recorded_fonts(record) == ("Made Up|normal|400|1|/nowhere.ttf|0|1",)
+    (folder / "truetype" / "new-font.ttf").write_bytes(b"not really a font")  # a font folder changed
+    assert typeset.recorded_fonts(record) == real
+    assert json.loads(record.read_text())["fonts"] == list(real)
+    for broken in ("", "[1]", '{"stamp": 1}'):  # a record that cannot be read is a miss
+        record.write_text(broken)
+        assert typeset.recorded_fonts(record) == real

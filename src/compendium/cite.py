@@ -3,7 +3,8 @@
 The citation is formatted by the same CSL processor and style as the references. One item with
 placeholder title and address is formatted once and filled in per page: citeproc-py takes several
 milliseconds an item, too slow for thousands of pages, and a webpage's title and address pass through
-the style unchanged.
+the style unchanged. That one item is cached as the references are (.cache/page-citation.json), so that
+a build whose site name and edition did not change never loads citeproc-py.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from compendium.bibliography import Reference, format_references
 from compendium.edition import Edition
 from compendium.settings import SiteSettings
 from compendium.text import BIDI_AND_INVISIBLE
 
+CACHE = ".cache/page-citation.json"  # under the compendium's root: the last formatted placeholder citation
 _TITLE, _URL = "\ue010title\ue011", "https://placeholder.invalid/\ue012"
 
 
@@ -33,7 +36,7 @@ def _bibtex_text(value: str) -> str:
 
 
 class PageCiter:
-    def __init__(self, settings: SiteSettings, edition: Edition):
+    def __init__(self, settings: SiteSettings, edition: Edition, cache_file: Path | None = None):
         self.settings, self.edition = settings, edition
         year, month, day = (int(p) for p in edition.date.split("-"))
         item = {"id": "page", "type": "webpage", "title": _TITLE, "URL": _URL,
@@ -41,7 +44,7 @@ class PageCiter:
                 "issued": {"date-parts": [[year, month, day]]}}
         if edition.commit:
             item["version"] = f"edition {edition.commit}"
-        self._template = format_references({"page": Reference("page", 0, item, "", "")})["page"]
+        self._template = format_references({"page": Reference("page", 0, item, "", "")}, cache_file)["page"]
 
     def cite(self, page: str, title: str) -> PageCitation:
         # One line: the citation sits in an HTML block, which a blank line in a title would end, and the

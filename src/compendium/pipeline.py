@@ -3,6 +3,10 @@
 
 Each stage is a module of its own. Problems are collected across the first three stages, so that one
 run reports every problem in the compendium; nothing is written unless there were none.
+
+Only the first three stages are imported with this module: each later one is imported where it is used,
+so that `compendium validate` never loads jinja2, matplotlib, MkDocs or the PDF engine, and a build
+imports only what it runs (tests/test_imports.py checks both in a fresh interpreter).
 """
 
 from __future__ import annotations
@@ -12,19 +16,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from compendium.charts import ChartStats, render_charts
 from compendium.diagnostics import Report
-from compendium.edition import Edition, current_edition
 from compendium.files import describe
 from compendium.load import load_sources
 from compendium.model import Compendium
-from compendium.pdf import PDF_NAME, PdfError, PdfStats, read_cover, write_pdf
-from compendium.render import WriteStats, render_pages, write_pages
 from compendium.resolve import check_references, link
-from compendium.settings import read_settings
-from compendium.site import build_site
 from compendium.validate import validate_sources
+
+if TYPE_CHECKING:
+    from compendium.charts import ChartStats
+    from compendium.edition import Edition
+    from compendium.pdf import PdfStats
+    from compendium.render import WriteStats
 
 CACHE_DIR = ".cache"
 
@@ -60,6 +65,8 @@ def check(root: Path) -> tuple[Report, Compendium | None]:
 def _write_pdf(compendium: Compendium, edition: Edition, target: Path, paper: str, result: BuildResult,
                log: Callable[[str], None]) -> str:
     """The PDF edition stage; returns its problem ('' for none), which is also kept in result."""
+    from compendium.pdf import PdfError, read_cover, write_pdf
+
     start = time.perf_counter()
     try:
         result.pdf = write_pdf(compendium, read_cover(compendium.root, edition), target, paper, log=log)
@@ -82,6 +89,11 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     result = BuildResult(report, compendium, timings=timings)
     if compendium is None or report.failed(strict):
         return result
+    from compendium.charts import render_charts
+    from compendium.edition import current_edition
+    from compendium.render import render_pages, write_pages
+    from compendium.settings import read_settings
+
     try:
         docs_dir = root / "docs"
 
@@ -103,7 +115,11 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
             f"{result.pages.removed} removed")
 
         if make_site:
+            from compendium.site import build_site
+
             def finish(staging: Path) -> str:
+                from compendium.pdf import PDF_NAME
+
                 return _write_pdf(compendium, edition, staging / PDF_NAME, paper, result, log)
 
             start = time.perf_counter()

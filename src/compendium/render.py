@@ -22,6 +22,7 @@ from compendium.bibliography import CACHE as REFERENCES_CACHE
 from compendium.bibliography import STYLE_NAME, format_references, link_urls, short_citation
 from compendium.chartkinds.style import value_label
 from compendium.charts import plotted_points
+from compendium.cite import CACHE as PAGE_CITATION_CACHE
 from compendium.cite import PageCiter
 from compendium.claimreview import claim_review
 from compendium.edition import Edition
@@ -106,7 +107,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     """Every generated page, by path under docs/."""
     linker = TermLinker(compendium.glossary)
     env = _environment(compendium, linker)
-    citer = PageCiter(settings, edition)
+    citer = PageCiter(settings, edition, compendium.root / PAGE_CITATION_CACHE)
     common: dict[str, Any] = {
         "claims": compendium.claims, "evidence": compendium.evidence, "charts": compendium.charts,
         "topics": compendium.topics, "backlinks": compendium.backlinks,

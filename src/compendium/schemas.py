@@ -9,17 +9,19 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
 
 from compendium.diagnostics import Diagnostic, did_you_mean
 from compendium.intake import quote
 from compendium.paths import DATA_FOLDERS, SINGLE_FILES
 from compendium.yamlfile import YamlDocument
+
+if TYPE_CHECKING:  # python-jsonschema explains rejected documents only: imported when one is (see validator)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 KINDS = (*DATA_FOLDERS.values(), *SINGLE_FILES)  # every schema a data file is checked against
 
@@ -36,6 +38,8 @@ def schema(kind: str) -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+
     names = [*KINDS, "common"]
     return Registry().with_resources(
         (f"{name}.schema.json", Resource.from_contents(schema(name))) for name in names)
@@ -105,28 +109,39 @@ def id_problem(value: str) -> str:
 
 
 def _pattern(checker: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
     if checker.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-def _finite_number(checker: Any, instance: Any) -> bool:
-    """JSON has no NaN or infinity (YAML's .nan, .inf): they are not numbers here, as in jsonschema-rs."""
-    return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")) and (
-        not isinstance(instance, float) or math.isfinite(instance))
+@cache
+def _python_validator_class() -> type[Draft202012Validator]:
+    """Draft 2020-12 as jsonschema-rs (the fast path) reads it: patterns as ECMA-262 reads them, and no NaN."""
+    from jsonschema import Draft202012Validator, validators
 
+    def finite_number(checker: Any, instance: Any) -> bool:
+        """JSON has no NaN or infinity (YAML's .nan, .inf): they are not numbers here, as in jsonschema-rs."""
+        return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")) and (
+            not isinstance(instance, float) or math.isfinite(instance))
 
-# Draft 2020-12 as jsonschema-rs (the fast path) reads it: patterns as ECMA-262 reads them, and no NaN.
-_Validator = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"pattern": _pattern},
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number))
+    extended: type[Draft202012Validator] = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"pattern": _pattern},
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", finite_number))
+    return extended
 
 
 @cache
 def validator(kind: str) -> Draft202012Validator:
+    """python-jsonschema's validator, whose errors carry what the teaching messages need; imported only
+    when a document is rejected (fast_valid), so that validating a good compendium never loads it."""
+    from jsonschema import FormatChecker
+
     formats = FormatChecker(formats=())
     for name, check in FORMATS.items():
         formats.checks(name)(check)
-    checker: Draft202012Validator = _Validator(schema(kind), registry=_registry(), format_checker=formats)
+    checker: Draft202012Validator = _python_validator_class()(schema(kind), registry=_registry(),
+                                                              format_checker=formats)
     return checker
 
 

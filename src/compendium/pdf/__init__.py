@@ -25,12 +25,13 @@ from compendium.files import read_record, read_regular, write_file
 from compendium.model import Compendium
 from compendium.pdf.document import PAPERS, Cover, print_document, read_cover, to_json
 from compendium.pdf.errors import PdfError
-from compendium.pdf.typeset import STANDARDS, fonts, template, typeset, typst_version
+from compendium.pdf.typeset import STANDARDS, recorded_fonts, template, typeset, typst_version
 
 __all__ = ["PAPERS", "PDF_NAME", "Cover", "PdfError", "PdfStats", "read_cover", "write_pdf"]
 
 PDF_NAME = "compendium.pdf"
 PDF_CACHE = ".cache/pdf"  # under the compendium's root: the last PDF of each paper size, with its key
+FONTS_RECORD = "fonts.json"  # in PDF_CACHE: the fonts Typst found, and the state of the font folders then
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,12 @@ def _cached(cached_pdf: Path, cached_key: Path, key: str) -> tuple[bytes, int] |
     return content, record["pages"]
 
 
-def _cache_key(document: str, charts_dir: Path, chart_ids: list[str], timestamp: int) -> str:
+def _cache_key(document: str, charts_dir: Path, chart_ids: list[str], timestamp: int, cache: Path) -> str:
     """The PDF depends on the print document, the template and the charts, and on what lays it out:
-    Typst's version, the fonts it finds, the code that calls it."""
+    Typst's version, the fonts it finds (as recorded in cache, see recorded_fonts), the code that calls it."""
     code = (Path(__file__).parent / "typeset.py").read_text("utf-8")
     digest = hashlib.sha256("\0".join([f"typst {typst_version()}", *STANDARDS, str(timestamp), code, template(),
-                                       *fonts()[0], document]).encode())
+                                       *recorded_fonts(cache / FONTS_RECORD), document]).encode())
     for chart_id in sorted(chart_ids):
         digest.update((charts_dir / f"{chart_id}.svg").read_bytes())
     return digest.hexdigest()
@@ -84,8 +85,8 @@ def write_pdf(compendium: Compendium, cover: Cover, target: Path, paper: str = "
         raise PdfError(f"chart files missing in {charts_dir}: {', '.join(missing)}; run `compendium charts` first")
     document = print_document(compendium, cover, paper)
     data = to_json(document)
-    key = _cache_key(data, charts_dir, list(compendium.charts), cover.timestamp)
     cache = compendium.root / PDF_CACHE
+    key = _cache_key(data, charts_dir, list(compendium.charts), cover.timestamp, cache)
     cached_pdf, cached_key = cache / f"{paper}.pdf", cache / f"{paper}.json"
     if (hit := _cached(cached_pdf, cached_key, key)) is not None:
         write_file(target, hit[0])  # the whole file or, should writing fail, the previous one

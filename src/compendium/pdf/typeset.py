@@ -12,19 +12,27 @@ chart SVGs, so that the template, or anything in the data, can read no other fil
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import warnings
 from collections.abc import Callable
+from contextlib import suppress
 from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
+from compendium.files import read_record, write_file
 from compendium.pdf.errors import PdfError
 
 TEMPLATE = "templates/pdf/compendium.typ"
 STANDARDS = ["ua-1"]  # PDF/UA-1: tagged, with language, title and alternative text on every chart
 # The fonts the template asks for first; Typst falls back to its own (Libertinus Serif) when missing.
 FONTS = ("Liberation Serif", "Liberation Sans", "DejaVu Sans")
+# Where Typst finds the system's fonts on Linux (fontconfig's configuration, in /etc/fonts, names them):
+# watched, with the folders of the fonts found, to tell whether the fonts changed without asking Typst.
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts", "/etc/fonts")
 FONT_PACKAGES = "On Debian or Ubuntu: sudo apt-get install fonts-liberation2 fonts-dejavu-core"
 
 MISSING_TYPST = """\
@@ -55,18 +63,57 @@ def template() -> str:
 
 
 @cache
-def fonts() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The fonts Typst can use (family, style, weight, file and its size), and which of FONTS are missing.
-
-    Part of the PDF's cache key: another version of a font gives another PDF."""
+def _font_scan() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     typst = load_typst()
-    found = []
+    found, files = [], set()
     for font in typst.Fonts().fonts():
         path = Path(font.path) if font.path else None
         size = path.stat().st_size if path is not None and path.is_file() else 0
         found.append(f"{font.family}|{font.style}|{font.weight}|{font.stretch}|{font.path}|{font.index}|{size}")
+        if path is not None:
+            files.add(str(path))
     families = {line.split("|", 1)[0] for line in found}
-    return tuple(sorted(found)), tuple(f for f in FONTS if f not in families)
+    return tuple(sorted(found)), tuple(f for f in FONTS if f not in families), tuple(sorted(files))
+
+
+def fonts() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fonts Typst can use (family, style, weight, file and its size), and which of FONTS are missing.
+
+    Part of the PDF's cache key: another version of a font gives another PDF."""
+    found, missing, _ = _font_scan()
+    return found, missing
+
+
+def _fonts_stamp(files: list[str]) -> str:
+    """What changes when a font is installed, removed or replaced where Typst looks: the time of every
+    folder under FONT_FOLDERS and under those of the font files found (adding or removing a file changes
+    its folder's), the size and time of each of those files, and Typst's version (its own fonts)."""
+    folders = {Path(folder).expanduser() for folder in FONT_FOLDERS} | {Path(file).parent for file in files}
+    parts = [f"typst {typst_version()}"]
+    for top in sorted(folders):
+        for folder, _, _ in os.walk(top):
+            with suppress(OSError):
+                parts.append(f"{folder}|{os.stat(folder).st_mtime_ns}")
+    for file in files:
+        try:
+            info = os.stat(file)
+            parts.append(f"{file}|{info.st_size}|{info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{file}|gone")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def recorded_fonts(record_file: Path) -> tuple[str, ...]:
+    """fonts()[0], as recorded in record_file when nothing has changed in the font folders since (see
+    _fonts_stamp), so that a build whose PDF comes from the cache never loads Typst; else asked of Typst,
+    and recorded."""
+    record = read_record(record_file, {"stamp": str, "fonts": list, "files": list})
+    if record is not None and all(isinstance(v, str) for v in [*record["fonts"], *record["files"]]) \
+            and record["stamp"] == _fonts_stamp(record["files"]):
+        return tuple(record["fonts"])
+    found, _, files = _font_scan()
+    write_file(record_file, json.dumps({"stamp": _fonts_stamp(list(files)), "fonts": found, "files": files}))
+    return found
 
 
 def typeset(document: str, charts_dir: Path, timestamp: int, log: Callable[[str], None] = lambda _: None) -> bytes:
