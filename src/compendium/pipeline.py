@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from compendium.edition import Edition
     from compendium.pdf import PdfStats
     from compendium.render import WriteStats
+    from compendium.sharecard import CardStats
 
 CACHE_DIR = ".cache"
 
@@ -40,6 +41,7 @@ class BuildResult:
     compendium: Compendium | None = None
     pages: WriteStats | None = None
     charts: ChartStats | None = None
+    cards: CardStats | None = None
     site_ok: bool | None = None
     site_output: str = ""
     pdf: PdfStats | None = None
@@ -93,6 +95,7 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     from compendium.edition import current_edition
     from compendium.render import render_pages, write_pages
     from compendium.settings import read_settings
+    from compendium.sharecard import render_cards
 
     try:
         docs_dir = root / "docs"
@@ -103,13 +106,19 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
         log(f"charts: {result.charts.rendered} rendered, {result.charts.cached} from the cache")
 
         start = time.perf_counter()
+        settings = read_settings(root)
+        card_files, result.cards = render_cards(compendium, settings, docs_dir, root / CACHE_DIR / "cards.json")
+        timings["share cards"] = time.perf_counter() - start
+        log(f"share cards: {result.cards.drawn} drawn, {result.cards.cached} from the cache")
+
+        start = time.perf_counter()
         newest = max((h.date for c in compendium.claims.values() for h in c.history), default="1970-01-01")
         edition = current_edition(root, newest)
         # Every tool that stamps a date (MkDocs' sitemap, its gzip, the PDF) takes it from the edition, so
         # that building the same commit twice gives the same bytes.
         os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
-        pages = render_pages(compendium, read_settings(root), edition)
-        result.pages = write_pages(docs_dir, pages, frozenset(chart_files))
+        pages = render_pages(compendium, settings, edition)
+        result.pages = write_pages(docs_dir, pages, frozenset(chart_files | card_files))
         timings["pages"] = time.perf_counter() - start
         log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
             f"{result.pages.removed} removed")

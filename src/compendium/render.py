@@ -35,6 +35,7 @@ from compendium.paths import NOT_ASSESSED_PAGE
 from compendium.schemas import schema
 from compendium.searchmeta import add_search
 from compendium.settings import SiteSettings
+from compendium.sharemeta import add_sharing
 from compendium.terms import TermLinker
 from compendium.text import escape_block, escape_inline, finalize
 from compendium.wording import (
@@ -164,6 +165,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
                 "references": len(compendium.references)})
     pages.update(_home_parts(render, compendium))
     add_search(pages, compendium)  # before the data files: only the Markdown pages are labelled
+    add_sharing(pages, compendium, settings)
     pages.update(export_files(compendium, settings, edition))
     for old, new in compendium.redirects.items():
         pages[f"{old}/index.html"] = _redirect_page(new.split("/", 1)[1], settings.page_url(new))

@@ -169,7 +169,24 @@ def with_search(path: str, page: str, compendium: Compendium, forms: Forms | Non
         if heading is None:
             return page
         meta = {"tags": [label(html.unescape(heading.group(1)).strip())]}
-    lines = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
+    return with_front_matter(page, meta)
+
+
+# What YAML (PyYAML, which MkDocs reads front matter with) takes as a line break or refuses in a document.
+# json.dumps with ensure_ascii would write a character beyond U+FFFF as a surrogate pair, which PyYAML
+# reads as two lone surrogates, and MkDocs then drops the page's whole front matter: so only these are
+# written as \u escapes.
+_NOT_FOR_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def front_matter_value(value: Any) -> str:
+    """value as one line of front matter: JSON, which YAML reads as it is."""
+    return _NOT_FOR_YAML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def with_front_matter(page: str, meta: dict[str, Any]) -> str:
+    """page (Markdown, with or without front matter) with meta's keys added first to its front matter."""
+    lines = "".join(f"{key}: {front_matter_value(value)}\n" for key, value in meta.items())
     if page.startswith("---\n"):
         return "---\n" + lines + page[4:]
     return "---\n" + lines + "---\n\n" + page

@@ -21,6 +21,7 @@ class SiteSettings:
     site_name: str
     site_url: str  # with a trailing slash; '' when mkdocs.yml sets none
     edit_base: str  # e.g. https://github.com/owner/repo/edit/main/ ; '' for no edit links
+    site_description: str = ""  # '' when mkdocs.yml gives none
 
     def edit_url(self, file: str) -> str:
         return f"{self.edit_base}{file}" if self.edit_base else ""
@@ -47,4 +48,5 @@ def read_settings(root: Path) -> SiteSettings:
         # Data files live at the repository's top level; edit_uri points into docs/, so step out of it.
         base = repo_url.rstrip("/") + "/" + str(edit_uri or "edit/main/docs/").strip("/")
         edit_base = base.removesuffix("/docs") + "/"
-    return SiteSettings(str(config.get("site_name") or "Compendium"), site_url, edit_base)
+    return SiteSettings(str(config.get("site_name") or "Compendium"), site_url, edit_base,
+                        " ".join(str(config.get("site_description") or "").split()))
