@@ -1,4 +1,4 @@
-"""Incremental work: a build with nothing changed draws no chart, rewrites no page and never imports
+"""Incremental work: a build with nothing changed draws no chart or share card, rewrites no page and never imports
 matplotlib; a changed chart is drawn again alone; charts drawn by several processes are the same bytes."""
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from compendium.pipeline import build
 result = build(Path(sys.argv[1]))
 print(json.dumps({"site_ok": result.site_ok, "problem": result.pdf_problem or result.site_output[-2000:],
                   "charts_rendered": result.charts.rendered, "charts_cached": result.charts.cached,
+                  "cards_drawn": result.cards.drawn, "cards_cached": result.cards.cached,
                   "pages_written": result.pages.written, "pages_removed": result.pages.removed,
                   "matplotlib": sorted(m for m in sys.modules if m.split(".")[0] == "matplotlib")}))
 """
@@ -51,6 +52,7 @@ def test_noop_build_draws_no_chart_rewrites_no_page_and_does_not_import_matplotl
                   if docs_after.get(name) != docs_before.get(name)) == []
     assert _stamps(sample / CACHE_DIR) == cache_before
     assert (again["charts_rendered"], again["charts_cached"]) == (0, 1)
+    assert (again["cards_drawn"], again["cards_cached"]) == (0, 3)  # the site's share card and each claim's
     assert (again["pages_written"], again["pages_removed"]) == (0, 0)
     assert again["matplotlib"] == []
 

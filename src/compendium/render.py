@@ -33,7 +33,7 @@ from compendium.files import read_regular, write_file
 from compendium.model import Compendium
 from compendium.paths import NOT_ASSESSED_PAGE
 from compendium.schemas import schema
-from compendium.searchmeta import add_search
+from compendium.searchmeta import add_search, front_matter_value
 from compendium.settings import SiteSettings
 from compendium.sharemeta import add_sharing
 from compendium.terms import TermLinker
@@ -72,6 +72,8 @@ def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environme
         autoescape=True, finalize=finalize, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # tojson writes front matter: as JSON that YAML reads as it is (see searchmeta.front_matter_value).
+    env.policies["json.dumps_function"] = front_matter_value
     ratings = schema("claim")["$defs"]["rating"]
 
     def cite(key: str, base: str) -> Markup:

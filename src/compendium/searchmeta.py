@@ -179,9 +179,11 @@ def with_search(path: str, page: str, compendium: Compendium, forms: Forms | Non
 _NOT_FOR_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
-def front_matter_value(value: Any) -> str:
-    """value as one line of front matter: JSON, which YAML reads as it is."""
-    return _NOT_FOR_YAML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", json.dumps(value, ensure_ascii=False))
+def front_matter_value(value: Any, **options: Any) -> str:
+    """value as one line of front matter: JSON, which YAML reads as it is. (The templates' tojson writes
+    front matter with it too: options are json.dumps's.)"""
+    text = json.dumps(value, **{**options, "ensure_ascii": False})
+    return _NOT_FOR_YAML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def with_front_matter(page: str, meta: dict[str, Any]) -> str:

@@ -126,6 +126,8 @@ def _read_cache(cache_file: Path) -> dict[str, dict[str, str | None]]:
 
 
 def _draw_all(cards: list[Card], workers: int) -> list[bytes]:
+    if not cards:
+        return []  # and matplotlib is not imported
     if workers <= 1 or len(cards) <= 1:
         return draw_cards(cards)
     from concurrent.futures import ProcessPoolExecutor
@@ -164,7 +166,7 @@ def draw_cards(cards: list[Card]) -> list[bytes]:
         for card in cards:
             for text in list(axes.texts):
                 text.remove()
-            _write_card(axes, canvas.get_renderer(), card)
+            write_card(axes, canvas.get_renderer(), card)
             canvas.draw()
             # Written by Pillow (which matplotlib requires) as RGB, without the alpha matplotlib's own PNG
             # has, which takes several times as long to compress; with no metadata (matplotlib writes its
@@ -176,7 +178,7 @@ def draw_cards(cards: list[Card]) -> list[bytes]:
         return pngs
 
 
-def _write_card(axes: Any, renderer: Any, card: Card) -> None:
+def write_card(axes: Any, renderer: Any, card: Card) -> None:
     from matplotlib.font_manager import FontProperties
 
     def write(y: float, text: str, size: float, colour: str = INK, bold: bool = False, lines: int = 1,

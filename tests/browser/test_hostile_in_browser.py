@@ -77,3 +77,26 @@ def test_searching_the_payloads_runs_nothing(chromium: Browser, hostile_site: Si
             assert page.evaluate(_PAYLOAD_ELEMENTS) == [], query
             assert dialogs == [], query
         assert found, "no payload was found by search: the search did not exercise them"
+
+
+def test_a_hostile_title_is_text_in_the_tags_a_shared_link_shows(chromium: Browser, hostile_site: Site) -> None:
+    """The description and the Open Graph tags, as the browser reads them: the title as typed, each in
+    its one attribute (that no payload made an element or attribute is checked on every page above)."""
+    from compendium.pipeline import check
+    from compendium.settings import read_settings
+    from compendium.sharecard import card_file
+
+    _, compendium = check(hostile_site.root)
+    assert compendium is not None
+    with browser_context(chromium) as context:
+        page = context.new_page()
+        for claim in compendium.claims.values():
+            page.goto(f"{hostile_site.url}claims/{claim.id}/")
+            tags = page.evaluate("""() => Object.fromEntries([...document.head.querySelectorAll('meta')]
+                .filter(m => m.name || m.getAttribute('property'))
+                .map(m => [m.getAttribute('property') || m.name, m.content]))""")
+            title = " ".join(claim.title.split())
+            assert tags["og:title"] == title
+            assert tags["description"].startswith(title) and tags["og:description"] == tags["description"]
+            assert tags["og:image:alt"].startswith(title)
+            assert tags["og:image"] == read_settings(hostile_site.root).site_url + card_file(claim.id)
