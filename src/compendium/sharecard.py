@@ -170,10 +170,11 @@ def draw_cards(cards: list[Card]) -> list[bytes]:
             canvas.draw()
             # Written by Pillow (which matplotlib requires) as RGB, without the alpha matplotlib's own PNG
             # has, which takes several times as long to compress; with no metadata (matplotlib writes its
-            # version), so that the same card is the same bytes.
+            # version), so that the same card is the same bytes. Compressed at level 1: 40% quicker than
+            # Pillow's default, for 15% more bytes (about 60 KB a card).
             image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
             buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, format="png")
+            image.convert("RGB").save(buffer, format="png", compress_level=1)
             pngs.append(buffer.getvalue())
         return pngs
 
