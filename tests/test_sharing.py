@@ -282,3 +282,28 @@ def test_cards_drawn_by_one_or_two_processes_are_the_same_bytes(tmp_path: Path) 
         assert stats == CardStats(drawn=3, cached=0)
         drawn[workers] = {name: (docs / name).read_bytes() for name in files}
     assert drawn[1] == drawn[2] and len(drawn[1]) == 3
+
+
+def test_the_record_shares_every_claim_with_its_card(real_site: Path) -> None:
+    """This compendium as built: every page one description; every claim its own card; the hand-written
+    pages their own descriptions (docs/method.md, docs/contributing.md) or the site's (the home page)."""
+    from conftest import REPO
+
+    site_settings = read_settings(REPO)
+    _, compendium = check(REPO)
+    assert compendium is not None and site_settings.site_url
+    descriptions = {}
+    for page in _pages(real_site):
+        head = _head(real_site / page)
+        assert len(head.get("description", [])) == 1 and len(head["og:title"]) == 1, page
+        descriptions[page] = head["description"][0]
+    assert descriptions["index.html"] == site_settings.site_description
+    for page in ("method/index.html", "contributing/index.html"):
+        _, meta = get_data((REPO / "docs" / page.replace("/index.html", ".md")).read_text("utf-8"))
+        assert descriptions[page] == " ".join(meta["description"].split())
+    for claim in compendium.claims.values():
+        head = _head(real_site / "claims" / claim.id / "index.html")
+        assert head["description"] == [claim_description(claim)]
+        assert head["og:image"] == [site_settings.site_url + card_file(claim.id)]
+        with Image.open(real_site / card_file(claim.id)) as image:
+            assert image.size == (WIDTH, HEIGHT)
