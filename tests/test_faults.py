@@ -2,8 +2,9 @@
 
 After each the previous site is as it was, nothing half-written is left, and the next build (or the
 message of this one) is right. The sample is built once, cleanly, and each test works on a copy of it.
-Stages are observed from outside the build (through /proc): matplotlib mapped into the process while it
-draws the charts, a staging folder being filled by MkDocs, MkDocs gone and the PDF not yet written.
+Stages are observed from outside the build (through /proc and the staging folder): matplotlib mapped into
+the process while it draws the charts, a staging folder being filled by MkDocs (in the build's own process),
+MkDocs done (its search index, written last, is there) and the PDF not yet written.
 """
 
 from __future__ import annotations
@@ -120,6 +121,9 @@ def _live_in_session(session: int) -> list[int]:
     return [pid for pid, state, _, sid in _processes() if sid == session and state not in "ZX"]
 
 
+SEARCH_INDEX = "search/search_index.json"  # the last file MkDocs writes (its search plugin's, after every page)
+
+
 def _at_stage(stage: str, pid: int, root: Path) -> bool:
     staged = [folder for folder in root.glob(".site-*") if any(folder.iterdir())]
     if stage == "charts":
@@ -127,10 +131,9 @@ def _at_stage(stage: str, pid: int, root: Path) -> bool:
             return "matplotlib" in Path(f"/proc/{pid}/maps").read_text()
         return False
     if stage == "mkdocs":
-        return bool(staged and _live_children(pid))
-    # pdf: MkDocs has written the whole site (the sitemap comes last) and is gone, the PDF is not written yet
-    return any((folder / "sitemap.xml").is_file() and not (folder / PDF_NAME).exists() for folder in staged) \
-        and not _live_children(pid)
+        return any(not (folder / SEARCH_INDEX).exists() for folder in staged)
+    # pdf: MkDocs has written the whole site, the PDF is not written yet
+    return any((folder / SEARCH_INDEX).is_file() and not (folder / PDF_NAME).exists() for folder in staged)
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
@@ -158,9 +161,11 @@ def test_a_build_killed_at_any_stage_leaves_the_site_and_the_next_build_cleans_u
         _wait_for(lambda: build.poll() is not None or _at_stage(stage, build.pid, root), 60,
                   f"the {stage} stage was not seen within a minute")
         assert build.poll() is None, f"the build ended before its {stage} stage was seen"
+        if stage != "charts":  # MkDocs and Typst run in the build's own process
+            assert not _live_children(build.pid)
         os.kill(build.pid, signal.SIGKILL)
         build.wait()
-        # What the build started stops with it: MkDocs watches a pipe from the build.
+        # Nothing the build started outlives it.
         _wait_for(lambda: not _live_in_session(build.pid), 10, "a process of the killed build is still running")
     finally:
         with contextlib.suppress(ProcessLookupError):

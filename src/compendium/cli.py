@@ -53,7 +53,10 @@ def _stopped(result: BuildResult, args: argparse.Namespace, command: str, kept: 
         print(f"the PDF edition could not be made: {kept} was left as it was", file=sys.stderr)
         return True
     if result.site_ok is False:
-        print(result.site_output, file=sys.stderr)
+        if result.site_problems:
+            _print_report(Report(result.site_problems), args.format, strict=True)
+        else:
+            print(result.site_output, file=sys.stderr)
         print(f"mkdocs build --strict failed: {kept} was left as it was", file=sys.stderr)
         return True
     return False

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compendium.diagnostics import Report
+from compendium.diagnostics import Diagnostic, Report
 from compendium.files import describe
 from compendium.load import load_sources
 from compendium.model import Compendium
@@ -43,7 +43,8 @@ class BuildResult:
     charts: ChartStats | None = None
     cards: CardStats | None = None
     site_ok: bool | None = None
-    site_output: str = ""
+    site_output: str = ""  # MkDocs' warnings and errors, as its command line prints them
+    site_problems: list[Diagnostic] = field(default_factory=list)  # the same, each at the file it names
     pdf: PdfStats | None = None
     pdf_problem: str = ""  # why the PDF edition could not be made (and so the site was not replaced)
     os_problem: str = ""  # a file that could not be written or read, and why (the site was not replaced)
@@ -134,7 +135,7 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
             start = time.perf_counter()
             outcome = build_site(root, site_dir or root / "site", finish=finish if pdf else None)
             timings["mkdocs"] = time.perf_counter() - start - timings.get("pdf", 0.0)
-            result.site_ok, result.site_output = outcome.ok, outcome.output
+            result.site_ok, result.site_output, result.site_problems = outcome.ok, outcome.output, outcome.problems
         elif pdf_file is not None:
             _write_pdf(compendium, edition, pdf_file, paper, result, log)
     except OSError as error:  # a full disk, a read-only folder: the previous site is left as it was

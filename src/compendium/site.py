@@ -1,46 +1,49 @@
 """Stage 5, build site: MkDocs turns docs/ into the static site, which replaces site/ only when whole.
 
-MkDocs runs as a separate process in strict mode: our own steps wrote plain Markdown, so any tool that
-reads mkdocs.yml and docs/ (MkDocs today, Zensical later) can build it. The site is built into a
-temporary folder next to site/ (.site-<pid>-<random>) and swapped in only after the build succeeded,
-so a failed build leaves the previous site untouched. A build killed on the way (`kill -9`, a power
-cut) leaves its folder behind, with its process id in the name: the next build removes it.
+MkDocs runs in this process, through its Python API, in strict mode, from the compendium's folder (as
+`mkdocs build --strict` run there would): one interpreter for the whole build, so that the engine's
+cost is not a second Python's start and imports. Our own steps wrote plain Markdown, so any tool that
+reads mkdocs.yml and docs/ (MkDocs today, Zensical later) can still build it on its own. MkDocs' warnings
+and errors are taken from its log and reported as ours, each with the file it names.
+
+The site is built into a temporary folder next to site/ (.site-<pid>-<random>) and swapped in only
+after the build succeeded, so a failed build leaves the previous site untouched. A build killed on the
+way (`kill -9`, a power cut) leaves its folder behind, with its process id in the name: the next build
+removes it.
+
+MkDocs keeps state in the process between builds: its loggers (with their levels, handlers and filters:
+MkDocs' command line adds a filter that drops a message seen before, which would hide a second build's
+warnings from strict mode, so none is added here) and the current folder (which plugins read relative
+paths from). Each build sets what it needs and puts back what it changed, so that the tests, or any
+caller, can build again and again in one process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import re
 import shutil
-import subprocess
-import sys
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from compendium.compact import compact_site
+from compendium.diagnostics import Diagnostic, Severity, display_path
+from compendium.paths import DATA_FOLDERS, DATA_SUFFIXES, DOCS_DIR
 
 
 @dataclass(frozen=True)
 class SiteResult:
     ok: bool
-    output: str
+    output: str  # MkDocs' warnings and errors as its command line prints them ('' for none)
+    problems: list[Diagnostic] = field(default_factory=list)  # the same, each with the file it names
 
 
 STAGING = ".site-"  # the prefix of the folders sites are built in, next to site/: .site-<pid>-<random>
-
-# MkDocs, run so that it stops when the build does, even by `kill -9`: its standard input is a pipe that
-# only the build holds open, and a thread exits the process as soon as that pipe is closed.
-_MKDOCS = """\
-import os, sys, threading
-def _watch():
-    while os.read(0, 4096):
-        pass
-    os._exit(70)
-threading.Thread(target=_watch, daemon=True).start()
-from mkdocs.__main__ import cli
-cli(sys.argv[1:], prog_name="mkdocs")
-"""
 
 
 def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",
@@ -58,39 +61,126 @@ def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=site_dir.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; the published site is for everyone to read
-        ok, output = _mkdocs(root, config_file, staging)
+        ok, output, problems = _mkdocs(root, config_file, staging)
         if not ok:
-            return SiteResult(False, output)
+            return SiteResult(False, output, problems)
         compact_site(staging)  # the white space Material's templates leave between tags (compact.py)
         problem = finish(staging) if finish else ""
         if problem:
-            return SiteResult(False, output + problem)
+            return SiteResult(False, output + problem, problems)
         _swap(staging, site_dir)
-        return SiteResult(True, output)
+        return SiteResult(True, output, problems)
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # nothing left once swapped in
 
 
-def _mkdocs(root: Path, config_file: str, staging: Path) -> tuple[bool, str]:
-    """`mkdocs build --strict` into staging: whether it succeeded, and what it printed."""
-    command = [sys.executable, "-c", _MKDOCS, "build", "--strict", "--clean",
-               "--config-file", str(root / config_file), "--site-dir", str(staging)]
-    # Material's end-of-life banner is known (see README: the pages are plain Markdown so that the
-    # project can move to Zensical); it would hide the build's own messages.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(command, cwd=root, stdin=subprocess.PIPE, stdout=output,
-                                   stderr=subprocess.STDOUT, env=env)
+def _mkdocs(root: Path, config_file: str, staging: Path) -> tuple[bool, str, list[Diagnostic]]:
+    """`mkdocs build --strict --clean` into staging, in this process: whether it succeeded, what MkDocs
+    logged (warnings and errors, as its command line prints them), and the same as diagnostics.
+
+    An OSError (a full disk, an unreadable page) is raised, for the build to report with its path."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    log = _MkDocsLog()
+    docs_dir = root / DOCS_DIR
+    with _logged_to(log), contextlib.chdir(root):  # plugins read paths relative to it (snippets' base_path)
         try:
-            returncode = process.wait()
-        finally:
-            if process.poll() is None:  # interrupted (Ctrl-C): closing its stdin stops it too
-                process.kill()
-                process.wait()
-            assert process.stdin is not None
-            process.stdin.close()
-        output.seek(0)
-        return returncode == 0, output.read().decode("utf-8", "replace")
+            config = load_config(str(root / config_file), strict=True, site_dir=str(staging))
+            docs_dir = Path(config.docs_dir)
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(config, dirty=False)
+            finally:
+                config.plugins.on_shutdown()
+            ok, ending = True, ""
+        except MkDocsException as error:  # strict mode's abort, a configuration or build error
+            ok, ending = False, error.format_message()
+        except OSError:
+            raise
+        except Exception as error:  # a plugin's or theme's own failure: MkDocs' command line shows its traceback
+            ok, ending = False, "".join(traceback.format_exception(error)).rstrip()
+    output = "\n".join([*(f"{level:<8}-  {message}" for level, message in log.records), *([ending] if ending else [])])
+    problems = [_diagnostic(level, message, root, docs_dir, config_file) for level, message in log.records]
+    if not ok and not problems:  # stopped by something it did not log: the reason is the problem
+        problems = [Diagnostic(config_file, 0, 0, f"MkDocs could not build the site: {ending}")]
+    return ok, output + ("\n" if output else ""), problems
+
+
+class _MkDocsLog(logging.Handler):
+    """MkDocs' warnings and errors (those strict mode counts), by level name and message."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelname, record.getMessage()))
+
+
+@contextlib.contextmanager
+def _logged_to(handler: logging.Handler) -> Iterator[None]:
+    """MkDocs' loggers (its plugins' and Material's are under 'mkdocs' too) into handler for the build:
+    at WARNING at least, whatever an earlier caller set, and put back as they were."""
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    if logger.getEffectiveLevel() > logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+# MkDocs names the page a problem is in first, quoted, and the link it is about second.
+_PAGE = re.compile(r"^(?:Doc file|Error reading page|Error building page|Error reading metadata of page) "
+                   r"'(?P<page>.+?)'(?::| contains (?:a link|an unrecognized relative link) '(?P<link>.*?)'|"
+                   r" contains a link to '(?P<excluded>.*?)')?")
+
+
+def _diagnostic(level: str, message: str, root: Path, docs_dir: Path, config_file: str) -> Diagnostic:
+    """One of MkDocs' messages as a diagnostic: at the page it names (at the line of the link it is about,
+    where that is found), else at the configuration MkDocs was building from."""
+    severity: Severity = "warning" if level == "WARNING" else "error"
+    match = _PAGE.match(message)
+    if match is None:
+        return Diagnostic(config_file, 0, 0, message, "reported by MkDocs (--strict: it stops the build)", severity)
+    page = docs_dir / match["page"]
+    line, column = _find(page, match["link"] or match["excluded"] or "")
+    path = display_path(page, root)
+    return Diagnostic(path, line, column, message, _made_from(path, root), severity)
+
+
+def _find(page: Path, link: str) -> tuple[int, int]:
+    """Where in page link is first written (line and column, from 1), as a Markdown link target if so; 0, 0
+    when it is not found or the page cannot be read."""
+    if not link:
+        return 0, 0
+    try:
+        text = page.read_text("utf-8", "replace")
+    except OSError:
+        return 0, 0
+    for needle in (f"]({link}", link):
+        at = text.find(needle)
+        if at >= 0:
+            at += len(needle) - len(link)
+            before = text[:at]
+            return before.count("\n") + 1, at - (before.rfind("\n") + 1) + 1
+    return 0, 0
+
+
+def _made_from(path: str, root: Path) -> str:
+    """For a page the build writes from a data file (docs/claims/<id>.md from claims/<id>.yml), where to fix it."""
+    parts = path.split("/")
+    if len(parts) == 3 and parts[0] == DOCS_DIR and parts[1] in DATA_FOLDERS:
+        for suffix in DATA_SUFFIXES:
+            source = f"{parts[1]}/{parts[2].removesuffix('.md')}{suffix}"
+            if (root / source).is_file():
+                return f"this page is written by the build from {source}: fix it there"
+    return "reported by MkDocs (--strict: it stops the build)"
 
 
 def _swap(staging: Path, site_dir: Path) -> None:
