@@ -50,9 +50,12 @@ class PageCiter:
         # One line: the citation sits in an HTML block, which a blank line in a title would end, and the
         # rest of the title would be read as Markdown.
         title = " ".join(BIDI_AND_INVISIBLE.sub("", title).split())
-        url = self.settings.page_url(page) or f"{page}/"
-        text = self._template.replace(_TITLE, html.escape(title)).replace(
-            _URL, f'<a href="{html.escape(url)}">{html.escape(url)}</a>')
+        # With no site_url in mkdocs.yml the site has no public address yet: the page's path is given as text,
+        # not as a link, which from the page itself would lead nowhere.
+        public = self.settings.page_url(page) if self.settings.site_url else ""
+        url = public or f"{page}/"
+        shown = f'<a href="{html.escape(url)}">{html.escape(url)}</a>' if public else html.escape(url)
+        text = self._template.replace(_TITLE, html.escape(title)).replace(_URL, shown)
         key = re.sub(r"[^a-z0-9]+", "", self.settings.site_name.lower())[:20] + "-" + page.replace("/", "-")
         fields = [("author", "{" + _bibtex_text(self.settings.site_name) + "}"), ("title", _bibtex_text(title)),
                   ("year", self.edition.date[:4]), ("url", url), ("urldate", self.edition.date),

@@ -1,4 +1,5 @@
-"""The command line: compendium validate | build | charts | pdf | serve (also python -m compendium)."""
+"""The command line: compendium init | validate | build | charts | pdf | serve | new | check-links | synth
+(also python -m compendium)."""
 
 from __future__ import annotations
 
@@ -100,15 +101,50 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     from compendium.load import load_sources
-    from compendium.scaffold import ScaffoldError, new_item
+    from compendium.placeholders import MARK
+    from compendium.scaffold import ScaffoldError, new_item, new_reference, new_topic
 
     sources, _ = load_sources(args.root)
+    writers = {"topic": new_topic, "reference": new_reference}
     try:
-        path = new_item(args.kind, args.id, args.root, sources)
+        if args.kind in writers:
+            written = writers[args.kind](args.id, args.root, sources)
+        else:
+            written = new_item(args.kind, args.id, args.root, sources)
     except ScaffoldError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"wrote {path}: replace the example values, then run `make validate`")
+    except OSError as error:
+        from compendium.files import describe
+
+        print(f"error: {describe(error)}", file=sys.stderr)
+        return 1
+    added = "added" if args.kind in writers else "wrote"
+    what = f"the {args.kind} {args.id} to {written.path}" if args.kind in writers else str(written.path)
+    print(f"{added} {what}: replace each text starting with {MARK}, then run `compendium validate`")
+    for step in written.todo:
+        print(f"  to do: {step}")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from compendium.new_compendium import InitError, init_compendium
+
+    try:
+        written = init_compendium(args.folder)
+    except InitError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        from compendium.files import describe
+
+        print(f"error: {describe(error)}; nothing was written", file=sys.stderr)
+        return 1
+    print(f"wrote a new compendium into {args.folder} ({len(written)} files). Next:\n"
+          f"  cd {args.folder}\n"
+          "  compendium build       # the site, into site/: open site/index.html\n"
+          "  compendium validate    # names every example text still to replace\n"
+          "README.md there says what to edit first.")
     return 0
 
 
@@ -180,9 +216,11 @@ def parser() -> argparse.ArgumentParser:
     pdf = command("pdf", "validate, render the charts, and write the PDF edition (default: site/compendium.pdf)")
     pdf.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size: A4 or US Letter")
     pdf.add_argument("--output", type=Path, default=None, help="where to write the PDF (default: site/compendium.pdf)")
-    new = command("new", "write a new claim, evidence item or chart file with every field and a comment on each")
-    new.add_argument("kind", choices=("claim", "evidence", "chart"), help="what to create")
-    new.add_argument("id", help="its id, which becomes the file name: lowercase letters, digits and hyphens")
+    new = command("new", "write a new claim, evidence item or chart file, or add a topic to topics.yml or a "
+                         "reference to references.bib, with every field and a comment on each")
+    new.add_argument("kind", choices=("claim", "evidence", "chart", "topic", "reference"), help="what to create")
+    new.add_argument("id", help="its id, which becomes the file name: lowercase letters, digits and hyphens "
+                                "(a reference's key may also hold capitals and _ : .)")
     serve = command("serve", "preview the site, rebuilding when a data file changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(site_dir=None)
@@ -198,6 +236,9 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("--timeout", type=float, default=20.0, help="--external: seconds to wait for an answer")
     links.add_argument("--retries", type=int, default=3, help="--external: further tries after no answer, 429 or 5xx")
     links.add_argument("--per-host", type=int, default=2, help="--external: requests at once to any one host")
+    init_help = "write a new compendium into FOLDER (which must not exist, or be empty), ready to build"
+    init = commands.add_parser("init", help=init_help, description=init_help)
+    init.add_argument("folder", type=Path, help="the new compendium's folder")
     synth_help = "write a synthetic compendium (N claims, 3N evidence items, N references, N/5 charts) for benchmarks"
     synth = commands.add_parser("synth", help=synth_help, description=synth_help)
     synth.add_argument("--claims", type=int, required=True, help="how many claims (N)")
@@ -209,6 +250,6 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     handlers = {"validate": _validate, "build": _build, "charts": lambda a: _build(a, make_site=False), "pdf": _pdf,
-                "new": _new,
+                "new": _new, "init": _init,
                 "serve": _serve, "check-links": _check_links, "synth": _synth}
     return int(handlers[args.command](args))

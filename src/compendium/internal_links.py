@@ -197,7 +197,8 @@ def site_layout(root: Path) -> tuple[str, Path]:
 def check_site(site_dir: Path, docs_dir: Path | None = None, prefix: str = "/") -> InternalReport:
     """Every internal link and anchor of the built site, served under prefix, checked by LinkChecker."""
     if not (site_dir / "index.html").is_file():
-        raise LinkCheckError(f"no built site in {site_dir}: build it first (make site)")
+        raise LinkCheckError(f"no built site in {site_dir}: build it first with `compendium build` "
+                             "(or `make site` in the engine's repository)")
     if not linkchecker_available():
         raise LinkCheckError("LinkChecker is not installed here: `make` installs it from requirements-dev.txt "
                              "(or: python -m pip install -r requirements-dev.txt)")

@@ -108,6 +108,14 @@ def id_problem(value: str) -> str:
     return ""
 
 
+def key_problem(value: str) -> str:
+    """Why value cannot be the key of a references.bib entry, by the rule of bib_key in common.schema.json;
+    '' when it can."""
+    if not _ecma_regex(schema("common")["$defs"]["bib_key"]["pattern"]).search(value):
+        return "is not a valid reference key"
+    return ""
+
+
 def _pattern(checker: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
     from jsonschema.exceptions import ValidationError
 

@@ -23,6 +23,10 @@ from typing import Any
 
 import yaml
 
+# The navigation of tests/sample/mkdocs.yml (tests/test_synth.py checks that the whole files agree): every
+# page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
+from compendium.new_compendium import NAV, NOT_IN_NAV, VERDICT_WORDS
+
 THEME_DIR = Path(__file__).with_name("theme")
 RATINGS = ("accurate", "mostly-accurate", "misleading", "inaccurate", "unproven")
 DESIGNS = ("rct", "systematic-review", "cohort", "service-evaluation", "official-statistics",
@@ -32,13 +36,6 @@ SIDES = ("proponent", "critic", "other")
 CERTAINTIES = ("high", "moderate", "low", "very-low")
 CHART_KINDS = ("comparison-bars", "comparison-bars", "funnel", "time-series")
 OTHER_UNITS = ("count", "gbp", "effect-size", "sessions", "days")
-# The navigation of tests/sample/mkdocs.yml (tests/test_synth.py checks that the whole files agree): every
-# page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
-NAV = (("Home", "index.md"), ("Claims", "claims/index.md"), ("Evidence", "evidence/index.md"),
-       ("Charts", "charts/index.md"), ("Topics", "topics/index.md"), ("Timeline", "timeline.md"),
-       ("References", "references.md"), ("Glossary", "glossary.md"), ("Changes", "changelog.md"),
-       ("Open data", "data.md"), ("Method", "method.md"), ("Data fields", "fields.md"))
-NOT_IN_NAV = ("/charts/*.md", "/claims/*.md", "/evidence/*.md", "/topics/*.md")
 LOCATORS = ("abstract", "p. {n}", "Table {n}", "chapter {n}", "section {n}", "Figure {n}", "para. {n}")
 
 _WORD_LIST = (
@@ -265,13 +262,6 @@ A claimant's published reply is shown on the claim's page.
 ## Verdicts {{ #verdicts }}
 {verdicts}"""
 
-_VERDICTS = {
-    "accurate": "The evidence, including evidence independent of the claimant, bears the claim out as stated.",
-    "mostly-accurate": "The claim holds in substance, but needs a caveat a reader should know.",
-    "misleading": "The number may be right on its own terms, but stated as it was it leaves a wrong impression.",
-    "inaccurate": "Evidence of adequate certainty goes against the claim.",
-    "unproven": "The evidence is too weak, too indirect or too conflicting to say whether the claim is true.",
-}
 
 
 def _theme_path(out: Path) -> str:
@@ -441,6 +431,6 @@ def _write(root: Path, n_claims: int, seed: int, theme: str) -> SynthStats:
         f"# {name}\n\nMade-up claims, evidence and sources, to measure the engine. "
         "See the [claims](claims/index.md).\n", "utf-8")
     verdicts = "".join(f"\n### {r.replace('-', ' ').capitalize()} {{ #verdict-{r} }}\n\n{text}\n"
-                       for r, text in _VERDICTS.items())
+                       for r, text in VERDICT_WORDS.items())
     (root / "docs" / "method.md").write_text(_METHOD.format(verdicts=verdicts), "utf-8")
     return SynthStats(n_claims, n_evidence, n_references, n_charts, n_topics, len(timeline))

@@ -12,6 +12,7 @@ from compendium.diagnostics import Diagnostic
 from compendium.intake import MAX_YAML_BYTES, IntakeError, read_limited
 from compendium.load import FOLDERS, Sources
 from compendium.paths import DOCS_DIR, METHOD_ANCHORS, METHOD_PAGE
+from compendium.placeholders import placeholder_problems
 from compendium.schemas import schema, validate
 from compendium.yamlfile import YamlDocument
 
@@ -27,6 +28,7 @@ def validate_sources(sources: Sources) -> list[Diagnostic]:
     for kind, document in sources.singles.items():
         problems.extend(validate(document, kind))
     problems.extend(check_method_page(sources.root))
+    problems.extend(placeholder_problems(sources))
     return problems
 
 
