@@ -2,11 +2,11 @@
 claim with its title, verdict and certainty, and one for the site that every other generated page uses.
 
 Each card is a PNG of 1200 x 630 px (the size Facebook, LinkedIn, Mastodon and X show large), drawn with
-matplotlib in DejaVu Sans, the font that comes with matplotlib, so it is drawn alike offline on any
-machine. Contributor text is drawn as typed: mathtext and TeX are off, as in the charts ("$\\alpha$" stays
-"$\\alpha$"). Like the charts, a card is the same bytes from build to build (no date or software in the
-PNG's metadata), and it is drawn only when what it shows or the code that draws it changed, or its file
-on disk is no longer the one drawn: a build with no change draws nothing and imports no matplotlib.
+Pillow in DejaVu Sans, the font that comes with matplotlib, so it is drawn alike offline on any machine.
+Contributor text is drawn as typed: Pillow knows no markup or mathematics ("$\\alpha$" stays "$\\alpha$").
+Like the charts, a card is the same bytes from build to build (no date or software in the PNG's metadata),
+and it is drawn only when what it shows or the code that draws it changed, or its file
+on disk is no longer the one drawn: a build with no change draws nothing and imports neither library.
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ _MARGIN = 60  # px, left and right
 _BAND_HEIGHT = 84  # px
 BAND = "#3f51b5"  # Material's indigo, the site's primary colour: white on it is 6.9:1
 MUTED = "#4d4d4d"  # 8.5:1 on white
+SHADES = 20  # steps from white to each colour of the text and band, the PNG's palette (anti-aliased edges)
 TITLE_LINES = 4  # a longer title is cut at a word and ends with an ellipsis
-# Each drawing process imports matplotlib (about 0.7 s) before it draws its first card, so cards are drawn
-# in parallel only when there are many.
+# A drawing process costs its start and imports before it draws its first card, so cards are drawn in
+# parallel only when there are many.
 PARALLEL_FROM = 40
 
 
@@ -127,7 +128,7 @@ def _read_cache(cache_file: Path) -> dict[str, dict[str, str | None]]:
 
 def _draw_all(cards: list[Card], workers: int) -> list[bytes]:
     if not cards:
-        return []  # and matplotlib is not imported
+        return []  # and Pillow is not imported
     if workers <= 1 or len(cards) <= 1:
         return draw_cards(cards)
     from concurrent.futures import ProcessPoolExecutor
@@ -142,71 +143,113 @@ def draw_card(card: Card) -> bytes:
     return draw_cards([card])[0]
 
 
-def draw_cards(cards: list[Card]) -> list[bytes]:
-    """Each card as PNG bytes, drawn on one figure whose ground is laid once (making a figure and its axes
-    costs more than drawing the text of a card)."""
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
-    from PIL import Image
+@dataclass(frozen=True)
+class Line:
+    """One line of text on a card: its top (px from the card's top), words, size (px), colour, weight."""
 
-    with matplotlib.rc_context({"font.family": "DejaVu Sans", "text.parse_math": False, "text.usetex": False,
-                                "text.color": INK}):
-        figure = Figure(figsize=(WIDTH / _DPI, HEIGHT / _DPI), dpi=_DPI)
-        canvas: Any = FigureCanvasAgg(figure)  # no pyplot: nothing global to open or close
-        # One axes over the whole card, in pixels from the top left.
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, WIDTH)
-        axes.set_ylim(HEIGHT, 0)
-        axes.set_axis_off()
-        axes.add_patch(Rectangle((0, 0), WIDTH, HEIGHT, color="white"))
-        axes.add_patch(Rectangle((0, 0), WIDTH, _BAND_HEIGHT, color=BAND))
-        pngs = []
-        for card in cards:
-            for text in list(axes.texts):
-                text.remove()
-            write_card(axes, canvas.get_renderer(), card)
-            canvas.draw()
-            # Written by Pillow (which matplotlib requires) as RGB, without the alpha matplotlib's own PNG
-            # has, which takes several times as long to compress; with no metadata (matplotlib writes its
-            # version), so that the same card is the same bytes. Compressed at level 1: 40% quicker than
-            # Pillow's default, for 15% more bytes (about 60 KB a card).
-            image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-            buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, format="png", compress_level=1)
-            pngs.append(buffer.getvalue())
-        return pngs
+    y: float
+    text: str
+    size: int
+    colour: str
+    bold: bool
 
 
-def write_card(axes: Any, renderer: Any, card: Card) -> None:
-    from matplotlib.font_manager import FontProperties
+def _px(points: float) -> int:
+    return round(points * _DPI / 72)
 
-    def write(y: float, text: str, size: float, colour: str = INK, bold: bool = False, lines: int = 1,
+
+def layout(card: Card, measure: Callable[[str, int, bool], float]) -> list[Line]:
+    """The lines a card shows, wrapped to its width. measure: (text, size in px, bold) -> width in px."""
+    lines: list[Line] = []
+
+    def write(y: float, text: str, points: float, colour: str = INK, bold: bool = False, count: int = 1,
               gap: float = 1.25) -> float:
-        """Draw text from y (px, its top) in at most lines lines; returns the y below it."""
-        font = FontProperties(family="DejaVu Sans", size=size, weight="bold" if bold else "normal")
-        step = size * _DPI / 72 * gap
-
-        def measure(piece: str) -> float:
-            return float(renderer.get_text_width_height_descent(piece, font, False)[0])
-
-        for line in wrap(_visible(text), measure, WIDTH - 2 * _MARGIN, lines):
-            axes.text(_MARGIN, y, line, fontproperties=font, color=colour, va="top", ha="left", parse_math=False)
-            y += step
+        """Lay text out from y (px, its top) in at most count lines; returns the y below it."""
+        size = _px(points)
+        for words in wrap(_visible(text), lambda piece: measure(piece, size, bold), WIDTH - 2 * _MARGIN, count):
+            lines.append(Line(y, words, size, colour, bold))
+            y += points * _DPI / 72 * gap
         return y
 
     if card.band:
         write(24, card.band, 24, colour="white", bold=True)
     if card.verdict is None:  # the site's card: its name large, its description under it
-        below = write(150, card.title, 44, bold=True, lines=2)
-        write(below + 20, card.detail, 26, colour=MUTED, lines=5, gap=1.35)
+        below = write(150, card.title, 44, bold=True, count=2)
+        write(below + 20, card.detail, 26, colour=MUTED, count=5, gap=1.35)
     else:
-        write(125, card.title, 38, bold=True, lines=TITLE_LINES, gap=1.2)
+        write(125, card.title, 38, bold=True, count=TITLE_LINES, gap=1.2)
         write(440, card.verdict, 34, bold=True)
         write(500, card.detail, 26, colour=MUTED)
     if card.footer:
         write(570, card.footer, 20, colour=BAND)
+    return lines
+
+
+class Fonts:
+    """DejaVu Sans and its bold, from matplotlib's own fonts (so alike on every machine), by size in px.
+    Laid out with Pillow's basic engine, the same wherever Pillow runs (no system shaping library)."""
+
+    def __init__(self) -> None:
+        from importlib.util import find_spec
+
+        from PIL import ImageFont
+
+        # Found without importing matplotlib, which the cards do not need.
+        spec = find_spec("matplotlib")
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("matplotlib, whose fonts the share cards use, is not installed")
+        folder = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+        self._files = {False: folder / "DejaVuSans.ttf", True: folder / "DejaVuSans-Bold.ttf"}
+        self._truetype = ImageFont.truetype
+        self._basic = ImageFont.Layout.BASIC
+        self._fonts: dict[tuple[int, bool], Any] = {}
+
+    def get(self, size: int, bold: bool) -> Any:
+        if (size, bold) not in self._fonts:
+            self._fonts[size, bold] = self._truetype(str(self._files[bold]), size, layout_engine=self._basic)
+        return self._fonts[size, bold]
+
+    def measure(self, text: str, size: int, bold: bool) -> float:
+        return float(self.get(size, bold).getlength(text))
+
+
+def _palette(image_module: Any) -> Any:
+    """A palette image of white blended into each colour a card draws with, in SHADES steps."""
+    def rgb(colour: str) -> tuple[int, int, int]:
+        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+    colours: dict[tuple[int, ...], None] = {}
+    for colour in (INK, MUTED, BAND):
+        for step in range(SHADES + 1):
+            colours[tuple(round(255 + (c - 255) * step / SHADES) for c in rgb(colour))] = None
+    flat = [value for colour in colours for value in colour]
+    palette = image_module.new("P", (1, 1))
+    palette.putpalette(flat + [0] * (768 - len(flat)))
+    return palette
+
+
+def draw_cards(cards: list[Card]) -> list[bytes]:
+    """Each card as PNG bytes, drawn with Pillow (which matplotlib requires): text is drawn as typed, never
+    read as markup or mathematics. Written with no metadata, so that the same card is the same bytes, and
+    with a palette of the card's colours and their blends with white (a third of the bytes of full colour,
+    and quicker to write)."""
+    from PIL import Image, ImageDraw
+
+    fonts = Fonts()
+    palette = _palette(Image)
+    ground = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    ImageDraw.Draw(ground).rectangle((0, 0, WIDTH, _BAND_HEIGHT - 1), fill=BAND)
+    pngs = []
+    for card in cards:
+        image = ground.copy()
+        draw = ImageDraw.Draw(image)
+        for line in layout(card, fonts.measure):
+            draw.text((_MARGIN, line.y), line.text, font=fonts.get(line.size, line.bold), fill=line.colour,
+                      anchor="la")
+        buffer = io.BytesIO()
+        image.quantize(palette=palette, dither=Image.Dither.NONE).save(buffer, format="png", compress_level=3)
+        pngs.append(buffer.getvalue())
+    return pngs
 
 
 def _visible(text: str) -> str:
