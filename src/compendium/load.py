@@ -9,9 +9,18 @@ from pathlib import Path
 from compendium.bibliography import Reference, load_references
 from compendium.diagnostics import Diagnostic, display_path
 from compendium.intake import LINK_HINT, MAX_FILES, quote, scan_folder, special_files, visible
-from compendium.paths import BIB_FILE, DATA_FOLDERS, DATA_SUFFIXES, DOCS_DIR, REQUIRED_FILES, SINGLE_FILES
+from compendium.paths import (
+    ABOUT_KEYS,
+    BIB_FILE,
+    CONFIG_FILE,
+    DATA_FOLDERS,
+    DATA_SUFFIXES,
+    DOCS_DIR,
+    REQUIRED_FILES,
+    SINGLE_FILES,
+)
 from compendium.schemas import id_problem
-from compendium.yamlfile import YamlDocument, YamlError, load_yaml
+from compendium.yamlfile import YamlDocument, YamlError, load_yaml, load_yaml_part
 
 FOLDERS = DATA_FOLDERS  # the folders of one file an item, by the schema each file is checked against
 
@@ -30,6 +39,7 @@ class Sources:
     # Files that could not be read at all, by what they hold ("references", "topics"): no id or key they
     # would define can be checked, and every check that needed them is counted against the file.
     unread_files: dict[str, str] = field(default_factory=dict)
+    about: YamlDocument | None = None  # mkdocs.yml's extra.about, where it has one
 
     @property
     def claims(self) -> dict[str, YamlDocument]:
@@ -127,6 +137,23 @@ def _check_docs(root: Path, problems: list[Diagnostic]) -> None:
                                        LINK_HINT))
 
 
+def _read_about(root: Path, problems: list[Diagnostic]) -> YamlDocument | None:
+    """mkdocs.yml's extra.about (the About page's settings), or None where it has none. A mkdocs.yml that
+    cannot be read at all is MkDocs' to report, with the rest of the site's build."""
+    path = root / CONFIG_FILE
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        document, found = load_yaml_part(path, display_path(path, root), ABOUT_KEYS)
+    except YamlError:
+        return None
+    except OSError as exc:
+        problems.append(Diagnostic(display_path(path, root), 0, 0, f"cannot read the file: {exc.strerror}"))
+        return None
+    problems.extend(found)
+    return document
+
+
 def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
     """Read every data file under root. Files that cannot be parsed are reported and left out."""
     problems: list[Diagnostic] = []
@@ -166,6 +193,7 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
         elif kind in REQUIRED_FILES:
             sources.unread_files[kind] = name
             problems.append(Diagnostic(name, 0, 0, f"there is no {name}", REQUIRED_FILES[kind]))
+    sources.about = _read_about(root, problems)
     bib_path = root / BIB_FILE
     if os.path.lexists(bib_path):
         loaded = load_references(bib_path, display_path(bib_path, root))

@@ -223,13 +223,14 @@ class Chart:
     alt: str
     unit: str
     series: tuple[ChartSeries, ...]
+    topic: str | None = None  # where the gallery shows it; None: the topic of the pages that show it
 
     @classmethod
     def of(cls, id: str, file: str, d: dict[str, Any]) -> Chart:
         series = tuple(ChartSeries(s["name"], tuple(_pick(ChartPoint, p) for p in s["points"]))
                        for s in d["series"])
         return cls(id=id, file=file, kind=d["kind"], title=d["title"], caption=d["caption"], alt=d["alt"],
-                   unit=d["unit"], series=series)
+                   unit=d["unit"], series=series, topic=d.get("topic"))
 
 
 @dataclass(frozen=True)
@@ -277,6 +278,31 @@ class Topic:
     id: str
     title: str
     description: str
+    summary: str | None = None  # "What we know": what the topic's claims' verdicts add up to
+
+
+@dataclass(frozen=True)
+class Editor:
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+
+
+@dataclass(frozen=True)
+class About:
+    """Who makes the compendium, as mkdocs.yml's extra.about states it: what it leaves out stays None."""
+
+    editors: tuple[Editor, ...] = ()
+    funding: str | None = None
+    interests: str | None = None
+    email: str | None = None
+    contact_url: str | None = None
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> About:
+        contact = d.get("contact", {})
+        return cls(editors=tuple(_pick(Editor, e) for e in d.get("editors", [])), funding=d.get("funding"),
+                   interests=d.get("interests"), email=contact.get("email"), contact_url=contact.get("url"))
 
 
 @dataclass(frozen=True)
@@ -321,6 +347,7 @@ class Compendium:
     questions: tuple[Question, ...] = ()
     not_assessed: tuple[NotAssessed, ...] = ()
     series: dict[str, Series] = field(default_factory=dict)
+    about: About = field(default_factory=About)
 
     def claims_by_prominence(self) -> list[Claim]:
         """The claims as lists show them: the most prominent first, then by title."""

@@ -13,6 +13,10 @@ DATA_FOLDERS = {"claims": "claim", "evidence": "evidence", "charts": "chart"}
 SINGLE_FILES = {"topics": "topics.yml", "timeline": "timeline.yml", "redirects": "redirects.yml",
                 "glossary": "glossary.yml", "questions": "questions.yml", "not_assessed": "not_assessed.yml",
                 "series": "series.yml"}
+# The site's configuration (MkDocs'), and where in it the About page's settings stand (checked against the
+# schema "about", like a data file).
+CONFIG_FILE = "mkdocs.yml"
+ABOUT_KEYS = ("extra", "about")
 # The single files a compendium must have, with what to do when one is missing.
 REQUIRED_FILES = {"topics": "create topics.yml listing the topics claims are filed under"}
 BIB_FILE = "references.bib"

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from compendium import changelog
 from compendium.bibliography import CACHE as REFERENCES_CACHE
 from compendium.bibliography import STYLE_NAME, format_references, link_urls, short_citation
+from compendium.chartkinds import PlottedPoint
 from compendium.chartkinds.style import value_label
 from compendium.charts import plotted_points
 from compendium.cite import CACHE as PAGE_CITATION_CACHE
@@ -30,8 +31,8 @@ from compendium.evidence_table import CERTAINTY_VALUES, evidence_rows, source_ye
 from compendium.export import export_files
 from compendium.fieldref import field_sections
 from compendium.files import read_regular, write_file
-from compendium.model import Compendium
-from compendium.paths import NOT_ASSESSED_PAGE
+from compendium.model import Chart, Compendium
+from compendium.paths import CONFIG_FILE, NOT_ASSESSED_PAGE, SINGLE_FILES
 from compendium.schemas import schema
 from compendium.searchmeta import add_search, front_matter_value
 from compendium.settings import SiteSettings
@@ -142,6 +143,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     for topic in compendium.topics.values():
         pages[f"topics/{topic.id}.md"] = render(
             "topic.md.j2", topic=topic, claim_ids=compendium.backlinks.claims_by_topic.get(topic.id, ()),
+            edit_url=settings.edit_url(SINGLE_FILES["topics"]) or None,
             evidence_ids=compendium.backlinks.evidence_by_topic.get(topic.id, ()))
     page_titles = _page_titles(compendium)
     formatted = format_references(compendium.references, compendium.root / REFERENCES_CACHE)
@@ -155,7 +157,16 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     if compendium.not_assessed:
         pages[f"{NOT_ASSESSED_PAGE}.md"] = render("not_assessed.md.j2", entries=compendium.not_assessed)
     pages["fields.md"] = render("fields.md.j2", sections=field_sections())
-    pages["charts/index.md"] = render("charts_index.md.j2", page_titles=_page_titles(compendium))
+    pages["about.md"] = render("about.md.j2", about=compendium.about, repo_url=settings.repo_url,
+                               site_name=settings.site_name, edit_url=settings.edit_url(CONFIG_FILE) or None)
+    pages["charts/index.md"] = render("charts_index.md.j2", page_titles=page_titles, gallery=_gallery(compendium),
+                                      chart_summaries=_chart_summaries(compendium, common["chart_points"]))
+    for chart in compendium.charts.values():
+        pages[f"charts/{chart.id}.md"] = render(
+            "chart.md.j2", chart=chart, points=common["chart_points"][chart.id], page_titles=page_titles,
+            shown_on=compendium.backlinks.pages_by_chart.get(chart.id, ()),
+            permalink=settings.page_url(f"charts/{chart.id}") if settings.site_url else None,
+            citation=citer.cite(f"charts/{chart.id}", chart.title), edit_url=settings.edit_url(chart.file) or None)
     changes = changelog.changes(compendium)
     pages["changelog.md"] = render("changelog.md.j2", changes=changes)
     pages["feed.xml"] = changelog.atom_feed(changes, settings)
@@ -210,6 +221,14 @@ def _evidence_index_context(compendium: Compendium) -> dict[str, Any]:
 
 
 HOME_PARTS = ("search", "headline-claims", "questions", "verdicts")
+# The search box of the home page and of the theme's 404 page (which includes it as a partial): one form, so
+# the two cannot drift apart. It holds no template syntax, so it is the same HTML read either way.
+SEARCH_PROMPT = "partials/search-prompt.html"
+
+
+def theme_file(name: str) -> str:
+    """A file of the site's theme (src/compendium/theme/), as text."""
+    return resources.files("compendium").joinpath(f"theme/{name}").read_text("utf-8")
 INCLUDES = ".includes"  # under docs/: MkDocs leaves out what starts with a dot, pymdownx.snippets includes it
 
 
@@ -224,8 +243,51 @@ def _home_parts(render: Callable[..., str], compendium: Compendium) -> dict[str,
         counts[claim.rating][side_of[claim.id]] += 1
     counts_by_side = {side: sum(1 for s in side_of.values() if s == side) for side, _ in sides}
     context = {"headlines": headlines, "questions": compendium.questions, "ratings": list(counts),
-               "counts": counts, "sides": sides, "counts_by_side": counts_by_side}
+               "counts": counts, "sides": sides, "counts_by_side": counts_by_side,
+               "search_prompt": theme_file(SEARCH_PROMPT)}
     return {f"{INCLUDES}/{part}.md": render("home.md.j2", part=part, **context) for part in HOME_PARTS}
+
+
+@dataclass(frozen=True)
+class GalleryGroup:
+    title: str
+    anchor: str  # the heading's id: "topic_<id>", which no chart's id (the cards' ids) can be: ids have no "_"
+    charts: list[Chart]
+
+
+def _gallery(compendium: Compendium) -> list[GalleryGroup]:
+    """The charts by topic, in topics.yml's order: each under its own topic, else the main (first) topic of the
+    most prominent claim that shows it, else of the first evidence item that does; charts that no page shows
+    come last."""
+    topic_of: dict[str, str | None] = {c.id: c.topic for c in compendium.charts.values() if c.topic}
+    for claim in compendium.claims_by_prominence():
+        for chart_id in claim.charts:
+            topic_of.setdefault(chart_id, claim.topics[0])
+    for item in compendium.evidence.values():
+        for chart_id in item.charts:
+            topic_of.setdefault(chart_id, item.topics[0] if item.topics else None)
+    groups = [GalleryGroup(topic.title, f"topic_{topic.id}",
+                           [c for c in compendium.charts.values() if topic_of.get(c.id) == topic.id])
+              for topic in compendium.topics.values()]
+    groups.append(GalleryGroup("Other charts", "other_charts",
+                               [c for c in compendium.charts.values() if topic_of.get(c.id) is None]))
+    return [group for group in groups if group.charts]
+
+
+def _counted(count: int, what: str) -> str:
+    return f"{count} {what}" if count == 1 else f"{count} {what}s"
+
+
+def _chart_summaries(compendium: Compendium, points: dict[str, list[PlottedPoint]]) -> dict[str, str]:
+    """What each gallery card says under its title: how many values, from how many sources, on how many pages."""
+    summaries = {}
+    for chart_id, plotted in points.items():
+        sources = len({p.reference for p in plotted})
+        pages = len(compendium.backlinks.pages_by_chart.get(chart_id, ()))
+        summaries[chart_id] = (f"{_counted(len(plotted), 'value')} from {_counted(sources, 'source')}, shown on "
+                               f"{_counted(pages, 'page')}" if pages else
+                               f"{_counted(len(plotted), 'value')} from {_counted(sources, 'source')}")
+    return summaries
 
 
 def _page_titles(compendium: Compendium) -> dict[str, str]:

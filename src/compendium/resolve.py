@@ -14,6 +14,7 @@ from compendium.diagnostics import Diagnostic, did_you_mean
 from compendium.intake import quote
 from compendium.load import Sources
 from compendium.model import (
+    About,
     Backlinks,
     Chart,
     Claim,
@@ -28,6 +29,9 @@ from compendium.model import (
 )
 from compendium.paths import NOT_ASSESSED_PAGE
 from compendium.yamlfile import JsonPath, YamlDocument
+
+# The kinds of item whose pages keep their address when their id is renamed (redirects.yml).
+REDIRECTED = ("claims", "evidence", "charts")
 
 
 def _walk_citations(data: Any, path: JsonPath = ()) -> Iterator[tuple[JsonPath, str]]:
@@ -89,6 +93,10 @@ def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
             if targets.missing("references", key, sources.references):
                 problems.append(_unknown(document, path, "reference key", key, sources.references,
                                          "references.bib"))
+    for document in sources.charts.values():
+        topic = document.data.get("topic") if isinstance(document.data, dict) else None
+        if isinstance(topic, str) and targets.missing("topics", topic, topics):
+            problems.append(_unknown(document, ("topic",), "topic", topic, topics, "topics.yml"))
     for document in [*sources.claims.values(), *sources.evidence.values()]:
         for i, topic in enumerate(_list(document.data, "topics")):
             if isinstance(topic, str) and targets.missing("topics", topic, topics):
@@ -132,7 +140,8 @@ def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
     # A claim file that could not be read uses evidence nobody can see: 'not used' would be noise then.
     claims_all_read = not any(u.startswith("claims/") for u in sources.unreadable)
     if sources.redirects is not None and isinstance(sources.redirects.data, dict):
-        for folder, known in (("claims", sources.claims), ("evidence", sources.evidence)):
+        for folder in REDIRECTED:
+            known = sources.items.get(folder, {})
             mapping = sources.redirects.data.get(folder)
             for old, new in (mapping.items() if isinstance(mapping, dict) else []):
                 if old in known:
@@ -238,21 +247,22 @@ def link(sources: Sources) -> Compendium:
     evidence = {i: Evidence.of(i, d.display, d.data) for i, d in sorted(sources.evidence.items())}
     charts = {i: Chart.of(i, d.display, d.data) for i, d in sorted(sources.charts.items())}
     topics_data = sources.topics.data if sources.topics else {}
-    topics = {i: Topic(i, t["title"], t["description"]) for i, t in topics_data.items()}
+    topics = {i: Topic(i, t["title"], t["description"], t.get("summary")) for i, t in topics_data.items()}
     timeline = tuple(sorted((TimelineEvent.of(e) for e in (sources.timeline.data if sources.timeline else [])),
                             key=lambda e: e.date))
     glossary = {i: GlossaryTerm.of(i, t) for i, t in (sources.glossary.data if sources.glossary else {}).items()}
     not_assessed = tuple(NotAssessed.of(e) for e in (sources.not_assessed.data if sources.not_assessed else []))
     redirects_data = sources.redirects.data if sources.redirects else {}
-    redirects = {f"{folder}/{old}": f"{folder}/{new}" for folder in ("claims", "evidence")
+    redirects = {f"{folder}/{old}": f"{folder}/{new}" for folder in REDIRECTED
                  for old, new in redirects_data.get(folder, {}).items()}
     questions = tuple(Question(q["question"], tuple(q["claims"])) for q in
                       (sources.questions.data if sources.questions else []))
     series = {i: Series(i, s["title"], s.get("frequency")) for i, s in
               (sources.series.data if sources.series else {}).items()}
     backlinks = _backlinks(claims, evidence, timeline, glossary, not_assessed)
+    about = About.of(sources.about.data["extra"]["about"]) if sources.about is not None else About()
     return Compendium(sources.root, claims, evidence, charts, topics, timeline, dict(sources.references),
-                      backlinks, redirects, glossary, questions, not_assessed, series)
+                      backlinks, redirects, glossary, questions, not_assessed, series, about)
 
 
 def _backlinks(claims: dict[str, Claim], evidence: dict[str, Evidence], timeline: tuple[TimelineEvent, ...],

@@ -130,7 +130,8 @@ def _fills(kind: str, sources: Sources) -> tuple[dict[str, Any], list[str]]:
     topic = existing(next(iter(topics), None), _topic_example(), "the topic", "topic")
     today = datetime.date.today().isoformat()
     # An example quote is not a checked one: until it is replaced, the file says so.
-    fills: dict[str, Any] = {"source.ref": bib, "also_made_in[].ref": bib, "topics": [topic], "charts": [],
+    fills: dict[str, Any] = {"source.ref": bib, "also_made_in[].ref": bib, "topics": [topic], "topic": topic,
+                             "charts": [],
                              "source.verification": "unverified", "also_made_in[].verification": "unverified",
                              "history[].date": today, "responses[].source.ref": bib,
                              "responses[].source.verification": "unverified", "responses[].date": today,

@@ -23,7 +23,8 @@ if TYPE_CHECKING:  # python-jsonschema explains rejected documents only: importe
     from jsonschema.exceptions import ValidationError
     from referencing import Registry
 
-KINDS = (*DATA_FOLDERS.values(), *SINGLE_FILES)  # every schema a data file is checked against
+# Every schema a data file is checked against, and the About page's settings in mkdocs.yml.
+KINDS = (*DATA_FOLDERS.values(), *SINGLE_FILES, "about")
 
 _JSON_TYPES = {dict: "a mapping of fields", list: "a list", str: "text", bool: "true or false",
                int: "a whole number", float: "a number", type(None): "nothing (an empty value)"}

@@ -22,6 +22,7 @@ class SiteSettings:
     site_url: str  # with a trailing slash; '' when mkdocs.yml sets none
     edit_base: str  # e.g. https://github.com/owner/repo/edit/main/ ; '' for no edit links
     site_description: str = ""  # '' when mkdocs.yml gives none
+    repo_url: str = ""  # the repository contributors edit and readers can write to; '' when none is set
 
     def edit_url(self, file: str) -> str:
         return f"{self.edit_base}{file}" if self.edit_base else ""
@@ -49,4 +50,4 @@ def read_settings(root: Path) -> SiteSettings:
         base = repo_url.rstrip("/") + "/" + str(edit_uri or "edit/main/docs/").strip("/")
         edit_base = base.removesuffix("/docs") + "/"
     return SiteSettings(str(config.get("site_name") or "Compendium"), site_url, edit_base,
-                        " ".join(str(config.get("site_description") or "").split()))
+                        " ".join(str(config.get("site_description") or "").split()), repo_url.rstrip("/"))

@@ -176,6 +176,40 @@ class _Builder:
 def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]:
     """Parse one YAML file: its document, and the problems that still let it be checked further
     (a duplicate key keeps its first value). Raises YamlError when the file cannot be used at all."""
+    node = _compose(path, display)
+    if node is None:
+        raise YamlError([Diagnostic(display, 1, 1, "the file is empty", "fill in the fields")])
+    builder = _Builder(display)
+    data = builder.build(node, ())
+    flagged = frozenset((d.line, d.column) for d in builder.problems)
+    return YamlDocument(path, display, data, builder.values, builder.keys, flagged), builder.problems
+
+
+def load_yaml_part(path: Path, display: str, keys: tuple[str, ...]) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """The value at keys (mapping keys, outermost first) of a YAML file that is not all ours, such as
+    mkdocs.yml: read as load_yaml reads a data file, and placed at the same keys in the document, so that
+    positions and messages name it where it stands ("in extra.about.editors[1]"). The rest of the file is
+    not read (it may hold tags that only its own program understands); None when the keys are not there."""
+    node = _compose(path, display)
+    builder = _Builder(display)
+    for depth, key in enumerate(keys):
+        if not isinstance(node, yaml.MappingNode):
+            return None, []
+        found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+        if not found:
+            return None, []
+        key_node, node = found[0]
+        builder.keys[keys[: depth + 1]] = _mark(key_node)
+    assert node is not None
+    data: Any = builder.build(node, keys)
+    for key in reversed(keys):
+        data = {key: data}
+    flagged = frozenset((d.line, d.column) for d in builder.problems)
+    return YamlDocument(path, display, data, builder.values, builder.keys, flagged), builder.problems
+
+
+def _compose(path: Path, display: str) -> yaml.Node | None:
+    """The file's YAML nodes, before any value is made of them; raises YamlError when it cannot be read."""
     try:
         raw = read_limited(path, MAX_YAML_BYTES)
     except IntakeError as refused:
@@ -206,9 +240,4 @@ def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]
                                     "remove it: it is invisible, and pages, feeds and logs cannot show it")]) from None
     except yaml.YAMLError as exc:
         raise YamlError([Diagnostic(display, 0, 0, f"YAML: {visible(str(exc).splitlines()[0])}", "")]) from None
-    if node is None:
-        raise YamlError([Diagnostic(display, 1, 1, "the file is empty", "fill in the fields")])
-    builder = _Builder(display)
-    data = builder.build(node, ())
-    flagged = frozenset((d.line, d.column) for d in builder.problems)
-    return YamlDocument(path, display, data, builder.values, builder.keys, flagged), builder.problems
+    return node
