@@ -10,13 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from compendium.pipeline import build
+from compendium.settings import read_settings
 
-from .support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Site, adopt_repo_theme, browser_context, in_ci, serve
+from .support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Site,
+    adopt_repo_theme,
+    browser_context,
+    in_ci,
+    serve,
+    serve_as_host,
+)
 from conftest import REPO, copy_sample
 
 
@@ -49,6 +61,13 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     assert result.site_ok, result.site_output
     with serve(root / "site") as url:
         yield Site(root, root / "site", url)
+
+
+@pytest.fixture(scope="session")
+def sample_host(sample_site: Site) -> Iterator[Site]:
+    """The sample's site as its host serves it: under its site_url's path, with 404.html for missing addresses."""
+    with serve_as_host(sample_site.path, urlsplit(read_settings(sample_site.root).site_url).path) as url:
+        yield Site(sample_site.root, sample_site.path, url)
 
 
 @pytest.fixture(scope="session")

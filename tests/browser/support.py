@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import os
 import threading
 from collections.abc import Iterator
@@ -28,7 +29,10 @@ PAGE_KINDS = {
     "home": "", "claims index": "claims/", "claim": "claims/most-participants-keep-walking/",
     "evidence index": "evidence/", "evidence": "evidence/smith-2021-retention/", "topics index": "topics/",
     "topic": "topics/uptake/", "timeline": "timeline/", "references": "references/", "method": "method/",
+    "chart gallery": "charts/", "chart": "charts/retention-compared/", "about": "about/",
 }
+# An address with no page, three folders deep: what a host answers with 404.html.
+MISSING = "claims/no-such-claim/nor-this/"
 PALETTES = {"light": "default", "dark": "slate"}  # Reader's colour scheme -> Material's palette scheme.
 
 
@@ -84,6 +88,44 @@ def serve(folder: Path) -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class _HostHandler(_QuietHandler):
+    """A static host such as GitHub Pages: the site under the path of its site_url, and 404.html, with status 404,
+    for any address with no file (a folder without index.html included)."""
+
+    prefix = "/"
+
+    def send_head(self) -> Any:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path.startswith(self.prefix):
+            found = Path(self.translate_path(self.path))
+            if found.is_file() or (found / "index.html").is_file():
+                return super().send_head()
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + path.removeprefix(self.prefix))
+
+
+@contextmanager
+def serve_as_host(folder: Path, prefix: str) -> Iterator[str]:
+    """folder served as a host serves a site whose site_url's path is prefix ('/sample/'); yields its address."""
+    handler = type("Handler", (_HostHandler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .support import PAGE_KINDS, PALETTES, Site, browser_context
+from .support import MISSING, PAGE_KINDS, PALETTES, Site, browser_context
 from conftest import TESTS
 
 AXE = TESTS / "vendor" / "axe-core" / "axe.min.js"
@@ -52,6 +52,20 @@ def test_page_kind_has_no_serious_accessibility_violation(chromium: Browser, sam
         expect(page.locator("body")).to_have_attribute("data-md-color-scheme", PALETTES[palette])
         violations = axe_violations(page)
     assert violations == [], f"{kind} page, {palette} palette:\n{_describe(violations)}"
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_404_page_at_depth_has_no_serious_accessibility_violation(chromium: Browser, sample_host: Site,
+                                                                  palette: str) -> None:
+    """The page a host answers a missing address with, three folders deep, styled as every page."""
+    with browser_context(chromium, palette) as context:
+        page = context.new_page()
+        response = page.goto(sample_host.url + MISSING, wait_until="networkidle")
+        assert response is not None and response.status == 404
+        expect(page.locator("h1")).to_have_text("Page not found")
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", PALETTES[palette])
+        violations = axe_violations(page)
+    assert violations == [], f"404 page, {palette} palette:\n{_describe(violations)}"
 
 
 def test_axe_check_finds_what_it_looks_for(page: Page) -> None:

@@ -93,3 +93,24 @@ def test_offline_build_stops_on_bad_data_and_writes_no_zip(sample: Path) -> None
     result = build_offline(sample, output)
     assert result.zip_file is None and result.report.errors
     assert not output.exists()
+
+
+def test_unpacked_zip_404_page_links_to_pages_that_are_there(chromium: Browser, offline_zip: Path,
+                                                             tmp_path: Path) -> None:
+    """Read from disk, 404.html (at the edition's top) is styled and its links lead home and to the claims."""
+    with zipfile.ZipFile(offline_zip) as archive:
+        archive.extractall(tmp_path)
+    edition = tmp_path / "sample-offline"
+    with browser_context(chromium) as context:
+        page = context.new_page()
+        log = watch(page)
+        page.goto((edition / "404.html").as_uri(), wait_until="load")
+        expect(page.locator("h1")).to_have_text("Page not found")
+        assert page.locator("header.md-header").evaluate("h => getComputedStyle(h).position") == "sticky"
+        local = page.locator("a[href]").evaluate_all(
+            "links => links.map(a => a.href).filter(h => h.startsWith('file:'))")
+        missing = {h for h in local if not Path(unquote(urlsplit(h).path)).is_file()}
+        assert local and not missing, missing
+        page.get_by_role("link", name="Every claim, to sort and filter").click()
+        expect(page).to_have_url((edition / "claims" / "index.html").as_uri())
+    assert log.console_errors == [] and log.failed == []

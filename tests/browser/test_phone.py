@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from compendium.chartkinds.style import INK, INK_DARK
 
-from .support import PALETTES, Site, browser_context
+from .support import MISSING, PALETTES, Site, browser_context
 from .test_reading import CLAIM, LOADED, _horizontal_overflow
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
@@ -182,6 +182,16 @@ def test_no_page_scrolls_sideways_and_wide_tables_scroll_with_a_cue(chromium: Br
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.parametrize("palette", PALETTES)
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_404_page_at_depth_fits_the_screen(chromium: Browser, sample_host: Site, size: str, palette: str) -> None:
+    with reader(chromium, size, palette) as page:
+        page.goto(sample_host.url + MISSING, wait_until="domcontentloaded")
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", PALETTES[palette])
+        expect(page.locator("h1")).to_have_text("Page not found")
+        assert _horizontal_overflow(page) == []
+
+
 def _widen_first_table(page: Page) -> None:
     page.locator("article table:not([class]) td").first.evaluate("cell => { cell.style.minWidth = '900px'; }")
 
@@ -246,12 +256,14 @@ _CHART_TEXT = """async () => {
 @pytest.mark.parametrize("which", ["sample_site", "real_site"])
 def test_chart_text_is_at_least_11_css_px(chromium: Browser, request: pytest.FixtureRequest, which: str, size: str,
                                            palette: str) -> None:
-    """On the gallery (every chart) and on a claim page with charts: on a phone the narrow drawing is shown,
-    at its own size, and no glyph of any chart is under 11 CSS px."""
+    """On every chart's own page and on a claim page with charts: on a phone the narrow drawing is shown, at its
+    own size, and no glyph of any chart is under 11 CSS px. (The gallery shows thumbnails, not charts to read.)"""
     site: Site = request.getfixturevalue(which)
     claim = next(p for p in _claim_pages(site) if "cx-chart-link" in (site.path / p / "index.html").read_text("utf-8"))
+    chart_pages = [f"charts/{spec.stem}/" for spec in sorted((site.root / "charts").glob("*.yml"))]
+    assert chart_pages
     with reader(chromium, size, palette) as page:
-        for path in ("charts/", claim):
+        for path in (*chart_pages, claim):
             _visit(page, site, path, palette)
             charts = page.evaluate(_CHART_TEXT)
             assert charts, f"{path}: no chart shown"
@@ -276,7 +288,7 @@ def test_charts_are_drawn_in_the_palettes_ink_on_its_ground(chromium: Browser, s
     ink = INK if palette == "light" else INK_DARK
     for size in VIEWPORTS:
         with reader(chromium, size, palette) as page:
-            _visit(page, sample_site, "charts/", palette)
+            _visit(page, sample_site, "charts/retention-compared/", palette)
             image = page.locator("img.cx-chart:visible").first
             image.scroll_into_view_if_needed()
             assert image.evaluate(LOADED) > 0

@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from .search import search
-from .support import PAGE_KINDS, PALETTES, PHONE, Site, browser_context, watch
+from .support import MISSING, PAGE_KINDS, PALETTES, PHONE, Site, browser_context, watch
 
 CLAIM = "claims/most-participants-keep-walking/"
 EVIDENCE = "evidence/smith-2021-retention/"
@@ -197,11 +197,14 @@ SCREENS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "he
 @pytest.mark.parametrize("palette", PALETTES)
 @pytest.mark.parametrize("size", SCREENS)
 def test_screenshots_of_home_claim_and_chart_pages(chromium: Browser, sample_site: Site, real_site: Site,
-                                                  artifacts: Path, size: str, palette: str) -> None:
-    """tests/artifacts/<page>-<phone|laptop>-<light|dark>.png: the home page, a claim page and the chart
-    gallery of the record, and the sample's claim page with its chart, to be looked at."""
+                                                  sample_host: Site, artifacts: Path, size: str, palette: str) -> None:
+    """tests/artifacts/<page>-<phone|laptop>-<light|dark>.png: the home page, a claim page, the chart gallery, a
+    chart's own page, a topic and the About page of the record, the sample's claim page with its chart, and the
+    page a missing address gets, to be looked at."""
     shots = {"home": (real_site, ""), "claim": (real_site, "claims/recovery-rate-50-percent/"),
-             "gallery": (real_site, "charts/"), "chart": (sample_site, CLAIM)}
+             "gallery": (real_site, "charts/"), "chart-page": (real_site, "charts/recovery-claimed-vs-found/"),
+             "topic": (real_site, "topics/recovery/"), "about": (real_site, "about/"), "chart": (sample_site, CLAIM),
+             "not-found": (sample_host, MISSING)}
     phone = size == "phone"
     with browser_context(chromium, palette, viewport=SCREENS[size], is_mobile=phone, has_touch=phone) as context:
         page = context.new_page()
@@ -212,3 +215,31 @@ def test_screenshots_of_home_claim_and_chart_pages(chromium: Browser, sample_sit
             page.screenshot(path=file, full_page=True)
             with Image.open(file) as image:
                 assert image.format == "PNG" and image.width == SCREENS[size]["width"] and image.height >= 600, file
+
+
+def test_404_page_at_depth_is_styled_and_leads_home_to_the_claims_and_to_search(chromium: Browser,
+                                                                               sample_host: Site, page: Page) -> None:
+    """A host answers a missing address, at any depth, with 404.html: its stylesheets, scripts and links work
+    there, and its search box searches."""
+    log = watch(page)
+    response = page.goto(sample_host.url + MISSING, wait_until="networkidle")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("Page not found")
+    expect(page).to_have_title("Page not found - Sample Compendium")
+    # Material's stylesheet is loaded (its header stays at the top), and our script ran (the search box shows).
+    assert page.locator("header.md-header").evaluate("h => getComputedStyle(h).position") == "sticky"
+    expect(page.locator(".cx-search-prompt input")).to_be_visible()
+    assert [f for f in log.failed if not f.startswith(sample_host.url + MISSING)] == []
+    page.get_by_role("link", name="Every claim, to sort and filter").click()
+    expect(page).to_have_url(sample_host.url + "claims/")
+    expect(page.locator("h1")).to_contain_text("Claims")
+    page.goto(sample_host.url + MISSING)
+    page.get_by_role("link", name="The home page").click()
+    expect(page).to_have_url(sample_host.url)
+    expect(page.locator("h1")).to_contain_text("Sample Compendium")
+    page.goto(sample_host.url + MISSING)
+    box = page.locator(".cx-search-prompt input")
+    box.fill("walking")
+    box.press("Enter")
+    expect(page.locator("input.md-search__input")).to_have_value("walking")
+    expect(page.locator(".md-search-result__item").first).to_contain_text("Most participants keep walking")
