@@ -103,3 +103,12 @@ def test_a_build_with_nothing_changed_imports_neither_matplotlib_nor_typst(built
     if pdf:
         assert "pdf: unchanged" in output
     assert _forbidden(modules, NO_CHANGE_BUILD_NEVER) == {}
+
+
+def test_the_pages_step_with_nothing_changed_imports_no_template(built: Path) -> None:
+    """`compendium charts` (what `compendium serve` runs before each reload): the pages' inputs are as
+    recorded, so no page is rendered and the templates are never loaded."""
+    modules, output = _run("charts", root=built)
+    assert "(their inputs did not change: not rendered)" in output
+    assert _forbidden(modules, {**NO_CHANGE_BUILD_NEVER, "jinja2": "no page is rendered"}) == {}
+    assert "compendium.render" not in modules

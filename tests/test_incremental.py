@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import importlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,3 +141,91 @@ def test_the_fonts_are_asked_of_typst_again_only_when_a_font_folder_changed(tmp_
     for broken in ("", "[1]", '{"stamp": 1}'):  # a record that cannot be read is a miss
         record.write_text(broken)
         assert typeset.recorded_fonts(record) == real
+
+
+def _counting_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the calls of render_pages from now on (one element a call)."""
+    from compendium import render
+
+    calls: list[int] = []
+    real = render.render_pages
+
+    def counted(*args: Any, **kwargs: Any) -> dict[str, str | bytes]:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_pages", counted)
+    return calls
+
+
+def test_a_build_with_nothing_changed_renders_no_page(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = build(sample, make_site=False)
+    assert first.pages is not None and first.pages.written > 0
+    calls = _counting_renders(monkeypatch)
+    again = build(sample, make_site=False)
+    assert calls == [] and again.pages is not None
+    assert (again.pages.written, again.pages.unchanged, again.pages.removed) == (0, first.pages.written, 0)
+
+
+CLAIM = "claims/most-participants-keep-walking"
+
+
+def _change(root: Path, change: str) -> None:
+    if change == "a data file":
+        path = root / f"{CLAIM}.yml"
+        path.write_text(path.read_text("utf-8").replace("title: Most participants", "title: Most walkers", 1))
+    elif change == "mkdocs.yml":
+        path = root / "mkdocs.yml"
+        path.write_text(path.read_text("utf-8").replace("site_name: Sample Compendium", "site_name: Other Name"))
+    elif change == "a page edited by hand":
+        with (root / "docs" / f"{CLAIM}.md").open("a", encoding="utf-8") as page:
+            page.write("\nedited by hand\n")
+    elif change == "a page removed":
+        (root / "docs" / f"{CLAIM}.md").unlink()
+    elif change == "the record unreadable":
+        (root / CACHE_DIR / "pages.json").write_text('{"key": ')
+    else:
+        raise AssertionError(change)
+
+
+@pytest.mark.parametrize("change", ["a data file", "mkdocs.yml", "a page edited by hand", "a page removed",
+                                    "the record unreadable"])
+def test_the_pages_are_rendered_again_when_an_input_or_a_page_changed(
+        sample: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    assert build(sample, make_site=False).pages is not None
+    page = sample / "docs" / f"{CLAIM}.md"
+    written = page.read_text("utf-8")
+    _change(sample, change)
+    calls = _counting_renders(monkeypatch)
+    again = build(sample, make_site=False)
+    assert calls == [1] and again.pages is not None
+    text = page.read_text("utf-8")
+    if change == "a data file":
+        assert "Most walkers" in text
+    elif change == "mkdocs.yml":
+        assert "Other Name" in text and "Other Name" not in written
+    else:
+        assert text == written  # put back as rendered
+    calls.clear()
+    assert build(sample, make_site=False).pages is not None
+    assert calls == [], "the build after it rendered again"
+
+
+def test_the_inputs_key_follows_the_edition_and_the_engine(sample: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The edition (commit, date) and the engine (code, templates) are inputs of every page too."""
+    from compendium import inputs
+    from compendium.edition import Edition
+
+    edition = Edition("2024-05-01", "abc1234567", 1714521600)
+    key = inputs.inputs_key(sample, edition)
+    assert inputs.inputs_key(sample, edition) == key
+    assert inputs.inputs_key(sample, Edition("2024-05-01", "abc1234567+changes", 1714521600)) != key
+    assert inputs.inputs_key(sample, Edition("2024-05-02", "abc1234567", 1714608000)) != key
+    engine = tmp_path / "engine" / "compendium"
+    shutil.copytree(inputs.ENGINE, engine, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(inputs, "ENGINE", engine)
+    assert inputs.inputs_key(sample, edition) == key  # the same files, elsewhere
+    template = engine / "templates" / "claim.md.j2"
+    template.write_text(template.read_text("utf-8") + "\n", "utf-8")
+    assert inputs.inputs_key(sample, edition) != key

@@ -15,6 +15,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,12 @@ def read_record(path: Path, shape: Mapping[str, type] | None = None) -> dict[str
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; deep nesting a RecursionError
         return None
     return value if has_shape(value, shape or {}) else None
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    """What writing the generated pages did: files written, left as they were (the same text), removed."""
+
+    written: int
+    unchanged: int
+    removed: int

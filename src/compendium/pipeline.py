@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compendium.diagnostics import Diagnostic, Report
-from compendium.files import describe
+from compendium.files import WriteStats, describe
 from compendium.load import load_sources
 from compendium.model import Compendium
 from compendium.resolve import check_references, link
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from compendium.charts import ChartStats
     from compendium.edition import Edition
     from compendium.pdf import PdfStats
-    from compendium.render import WriteStats
     from compendium.sharecard import CardStats
 
 CACHE_DIR = ".cache"
@@ -94,7 +93,7 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
         return result
     from compendium.charts import render_charts
     from compendium.edition import current_edition
-    from compendium.render import render_pages, write_pages
+    from compendium.inputs import inputs_key, record_pages, unchanged_pages
     from compendium.settings import read_settings
     from compendium.sharecard import render_cards
 
@@ -118,11 +117,20 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
         # Every tool that stamps a date (MkDocs' sitemap, its gzip, the PDF) takes it from the edition, so
         # that building the same commit twice gives the same bytes.
         os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
-        pages = render_pages(compendium, settings, edition)
-        result.pages = write_pages(docs_dir, pages, frozenset(chart_files | card_files))
+        inputs = inputs_key(root, edition)
+        unchanged = unchanged_pages(root, docs_dir, inputs)
+        if unchanged is not None:  # made from the same inputs, and as written then: nothing to render
+            result.pages = WriteStats(0, unchanged, 0)
+            log(f"pages: {unchanged} unchanged (their inputs did not change: not rendered)")
+        else:
+            from compendium.render import MANIFEST, render_pages, write_pages
+
+            pages = render_pages(compendium, settings, edition)
+            result.pages = write_pages(docs_dir, pages, frozenset(chart_files | card_files))
+            record_pages(root, docs_dir, inputs, pages, [MANIFEST])
+            log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
+                f"{result.pages.removed} removed")
         timings["pages"] = time.perf_counter() - start
-        log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
-            f"{result.pages.removed} removed")
 
         if make_site:
             from compendium.site import build_site

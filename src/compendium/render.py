@@ -30,7 +30,7 @@ from compendium.edition import Edition
 from compendium.evidence_table import CERTAINTY_VALUES, evidence_rows, source_year, stance_counts
 from compendium.export import export_files
 from compendium.fieldref import field_sections
-from compendium.files import read_regular, write_file
+from compendium.files import WriteStats, read_regular, write_file
 from compendium.model import Chart, Compendium
 from compendium.paths import CONFIG_FILE, NOT_ASSESSED_PAGE, SINGLE_FILES
 from compendium.schemas import schema
@@ -56,13 +56,6 @@ from compendium.wording import (
 
 MANIFEST = ".generated"  # Lists what the last run generated under docs/, so stale pages can be removed.
 ASSETS = "assets/compendium"
-
-
-@dataclass(frozen=True)
-class WriteStats:
-    written: int
-    unchanged: int
-    removed: int
 
 
 def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environment:
