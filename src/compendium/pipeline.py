@@ -6,7 +6,8 @@ run reports every problem in the compendium; nothing is written unless there wer
 
 Only the first three stages are imported with this module: each later one is imported where it is used,
 so that `compendium validate` never loads jinja2, matplotlib, MkDocs or the PDF engine, and a build
-imports only what it runs (tests/test_imports.py checks both in a fresh interpreter).
+imports only what it runs (tests/test_imports.py checks both in a fresh interpreter). A build whose
+pages' inputs did not change renders no page (inputs.py) and goes straight to the site step.
 """
 
 from __future__ import annotations
