@@ -219,7 +219,7 @@ def _malformed(variant: str, cache: str, clean: Clean) -> str:
     assert real is not None
     if cache == "charts.json":
         return json.dumps({clean.chart: json.loads(_without(real[clean.chart], "svg"))})
-    return _without(real, {"references.json": "formatted", "pdf/a4.json": "pages"}[cache])
+    return _without(real, {"references.json": "formatted", "pages.json": "files", "pdf/a4.json": "pages"}[cache])
 
 
 VARIANTS = [*BROKEN, "a field missing"]
@@ -229,7 +229,7 @@ VARIANTS = [*BROKEN, "a field missing"]
 def test_a_corrupt_cache_is_a_miss(variant: str, clean: Clean, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     root = _copy(clean)
-    for cache in ("charts.json", "references.json", "pdf/a4.json"):
+    for cache in ("charts.json", "references.json", "pages.json", "pdf/a4.json"):
         (root / ".cache" / cache).write_text(_malformed(variant, cache, clean))
     # A record that lacks a field is the one that can have the right key: the PDF is laid out again.
     edition = tmp_path / "edition.pdf"
@@ -240,7 +240,7 @@ def test_a_corrupt_cache_is_a_miss(variant: str, clean: Clean, tmp_path: Path,
     charts = root / "docs" / CHARTS_OUTPUT
     assert (charts / f"{clean.chart}.svg").read_bytes() == clean.svg
     assert (root / "docs/references.md").read_bytes() == clean.references
-    for cache in ("charts.json", "references.json"):  # written again, whole
+    for cache in ("charts.json", "references.json", "pages.json"):  # written again, whole
         assert read_record(root / ".cache" / cache) is not None
     if variant == "a field missing":
         assert "pdf: unchanged" not in out
