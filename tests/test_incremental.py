@@ -229,3 +229,35 @@ def test_the_inputs_key_follows_the_edition_and_the_engine(sample: Path, tmp_pat
     template = engine / "templates" / "claim.md.j2"
     template.write_text(template.read_text("utf-8") + "\n", "utf-8")
     assert inputs.inputs_key(sample, edition) != key
+
+
+def test_the_inputs_key_reads_no_link_or_pipe_and_any_depth_of_folders(sample: Path) -> None:
+    """A contributor's data folders are hostile: a link is not followed, a named pipe not read (it would
+    block), folders nested deeper than Python's recursion are walked; each still counts by its name."""
+    import os
+
+    from compendium import inputs
+    from compendium.edition import Edition
+
+    edition = Edition("2024-05-01", "", 1714521600)
+    key = inputs.inputs_key(sample, edition)
+    folders = [sample / "claims" / "nested"]
+    for _ in range(1200):
+        folders.append(folders[-1] / "d")
+    for folder in folders:
+        folder.mkdir()
+    (folders[-1] / "deepest.yml").write_text("x: 1\n")
+    try:
+        deep = inputs.inputs_key(sample, edition)
+    finally:  # removed from the bottom up: shutil.rmtree, which recurses, could not
+        (folders[-1] / "deepest.yml").unlink()
+        for folder in reversed(folders):
+            folder.rmdir()
+    assert deep != key
+    (sample / "evidence" / "outside.yml").symlink_to("/etc/passwd")
+    os.mkfifo(sample / "evidence" / "pipe.yml")
+    linked = inputs.inputs_key(sample, edition)
+    assert linked != deep
+    (sample / "evidence" / "outside.yml").unlink()
+    (sample / "evidence" / "outside.yml").symlink_to("/etc/hostname")  # another target: the same link by name
+    assert inputs.inputs_key(sample, edition) == linked

@@ -30,18 +30,23 @@ LIBRARIES = ("jinja2", "markupsafe", "citeproc-py", "bibtexparser", "pylatexenc"
 
 
 def _files_under(path: Path) -> Iterator[Path]:
-    """Every file at path or under it (a folder), by name, without following links (a link or a special file
-    counts by its name and kind: the loader reads none of them, and a named pipe would block a read)."""
-    try:
-        info = path.lstat()
-    except FileNotFoundError:
-        return
-    if stat.S_ISDIR(info.st_mode):
-        for entry in sorted(os.scandir(path), key=lambda e: e.name):
-            if entry.name != "__pycache__":
-                yield from _files_under(Path(entry.path))
-    else:
-        yield path
+    """Every file at path or under it (a folder), in the order of their names, without following links (a link
+    or a special file counts by its name and kind: the loader reads none of them, and a named pipe would block
+    a read). Folders are walked with a list, not by recursion: a contributor's folders may nest deeper than
+    Python's recursion goes."""
+    todo = [path]
+    while todo:
+        current = todo.pop()
+        try:
+            info = current.lstat()
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISDIR(info.st_mode):
+            yield current
+            continue
+        with os.scandir(current) as entries:
+            names = sorted(entry.name for entry in entries if entry.name != "__pycache__")
+        todo.extend(current / name for name in reversed(names))
 
 
 def _file_parts(root: Path, paths: Iterable[Path]) -> Iterator[bytes]:
