@@ -4,6 +4,7 @@ matplotlib; a changed chart is drawn again alone; charts drawn by several proces
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import shutil
 import subprocess
@@ -241,18 +242,19 @@ def test_the_inputs_key_reads_no_link_or_pipe_and_any_depth_of_folders(sample: P
 
     edition = Edition("2024-05-01", "", 1714521600)
     key = inputs.inputs_key(sample, edition)
-    folders = [sample / "claims" / "nested"]
-    for _ in range(1200):
-        folders.append(folders[-1] / "d")
-    for folder in folders:
-        folder.mkdir()
-    (folders[-1] / "deepest.yml").write_text("x: 1\n")
+    folder = sample / "claims" / "nested"
+    for _ in range(300):
+        folder = folder / "d"
+    folder.mkdir(parents=True)
+    (folder / "deepest.yml").write_text("x: 1\n")
+    # Deeper than Python's recursion goes, as seen from here: the limit lowered to 150 frames above this one
+    # (rather than folders too deep for shutil.rmtree, which recurses, to remove after the test).
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)
     try:
         deep = inputs.inputs_key(sample, edition)
-    finally:  # removed from the bottom up: shutil.rmtree, which recurses, could not
-        (folders[-1] / "deepest.yml").unlink()
-        for folder in reversed(folders):
-            folder.rmdir()
+    finally:
+        sys.setrecursionlimit(limit)
     assert deep != key
     (sample / "evidence" / "outside.yml").symlink_to("/etc/passwd")
     os.mkfifo(sample / "evidence" / "pipe.yml")
