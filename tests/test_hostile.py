@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from test_text import BLOCK_PAYLOADS, assert_no_formula_cells
 
 from compendium.edition import Edition
+from compendium.figurelinks import LinkedText
 from compendium.pipeline import build, check
 from compendium.render import render_pages
 from compendium.settings import read_settings
@@ -255,7 +256,7 @@ def test_arbitrary_text_keeps_pages_well_formed(title: str, statement: str, quot
     _, compendium = check(SAMPLE)
     assert compendium is not None
     claim = compendium.claims["most-participants-keep-walking"]
-    claim = dataclasses.replace(claim, title=title, statement=statement, rationale=rationale,
+    claim = dataclasses.replace(claim, title=title, statement=statement, rationale=LinkedText.parse(rationale),
                                 source=dataclasses.replace(claim.source, quote=quote, note=note))
     compendium = dataclasses.replace(compendium, claims={**compendium.claims, claim.id: claim})
     page = str(render_pages(compendium, read_settings(SAMPLE), Edition("2026-01-01", ""))[

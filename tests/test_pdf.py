@@ -36,8 +36,9 @@ from conftest import REPO, copy_sample
 # --- Reading the PDF ---
 
 
-def _words(text: str) -> str:
-    return " ".join(text.split())
+def _words(text: object) -> str:
+    """Text (a string, or reader text whose figures link: as a string, the words a reader reads), collapsed."""
+    return " ".join(str(text).split())
 
 
 def _unbroken(text: str) -> str:
@@ -275,7 +276,7 @@ def test_the_summary_gives_the_counts_and_the_headline_claims_with_verdicts_and_
     for claim in headlines:
         page = built.pdf.printed_page(f"claim-{claim.id}")
         at = summary.index(f"{built.label(claim)} {_words(claim.title)} (see p. {page})")
-        entry = summary[at:at + 400 + len(claim.conclusion or "")]
+        entry = summary[at:at + 400 + len(_words(claim.conclusion or ""))]
         assert rating_label(claim.rating) in entry, claim.id
         assert _words(claim.conclusion or "") in entry, claim.id
     # How many claims each verdict has, in the table of verdicts by side (its "All" column).
@@ -297,7 +298,7 @@ def test_verdicts_at_a_glance_lists_every_claim_with_its_verdict_and_page(built:
         assert (claim.certainty or "").replace("-", " ") in row, claim.id
         page = built.pdf.printed_page(f"claim-{claim.id}")
         # The last two columns: the conclusion's first sentence, and the page.
-        assert _unbroken(f"{_words(first_sentence(claim.conclusion))} {page}") in row, (claim.id, row)
+        assert _unbroken(f"{_words(first_sentence(_words(claim.conclusion or '')))} {page}") in row, (claim.id, row)
     # Each row links to its claim.
     linked = {link.target for link in built.pdf.internal_links() if first <= link.page < end}
     assert {f"claim-{c.id}" for c in claims} <= linked
@@ -600,4 +601,4 @@ def test_real_record_pdf(tmp_path: Path) -> None:
         stop = table.find(f"C{number + 1} ", start)
         row = table[start:stop if stop > 0 else len(table)]
         assert rating_label(claim.rating) in row, claim.id
-        assert _unbroken(f"{_words(first_sentence(claim.conclusion))} {page + 1}") in row, (claim.id, row)
+        assert _unbroken(f"{_words(first_sentence(_words(claim.conclusion or '')))} {page + 1}") in row, (claim.id, row)

@@ -34,7 +34,7 @@ def test_synthetic_compendium_validates_with_no_error_or_warning(tmp_path: Path)
     assert all(sum(len(s.points) for s in chart.series) >= 3 for chart in compendium.charts.values())
     assert compendium.timeline and compendium.backlinks.pages_by_chart
     # Text as long as the real record's: a rationale of several hundred characters.
-    assert min(len(c.rationale) for c in compendium.claims.values()) > 500
+    assert min(len(c.rationale.plain) for c in compendium.claims.values()) > 500
 
 
 def test_synth_command_writes_what_validate_accepts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,7 @@
 """Open data: the compendium as JSON, CSV and CSL-JSON under data/, each described by a JSON Schema,
 with a README and one zip of everything. The JSON records are the data files exactly as validated,
-plus each item's id and address, so the published claim and evidence schemas describe them."""
+plus each item's id and address, so the published claim and evidence schemas describe them; reader text that
+links figures to findings ([[figure|evidence-id#finding-id]]) is given as the reader reads it, the figure alone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import zipfile
 from typing import Any
 
 from compendium.edition import Edition
+from compendium.figurelinks import plain_record
 from compendium.model import Compendium
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
@@ -86,9 +88,10 @@ def export_files(compendium: Compendium, settings: SiteSettings, edition: Editio
     """The open-data files by path under docs/."""
     head = {"edition": {"date": edition.date, "commit": edition.commit}, "licence": "CC-BY-4.0"}
     ratings = schema("claim")["$defs"]["rating"]["x-rating-values"]
-    claims = [{**c.record, "id": c.id, "url": settings.page_url(f"claims/{c.id}")}
+    # Reader text as the reader reads it: a linked figure is its figure alone, without the notation.
+    claims = [{**plain_record(c.record, "claim"), "id": c.id, "url": settings.page_url(f"claims/{c.id}")}
               for c in compendium.claims.values()]
-    evidence = [{**e.record, "id": e.id, "url": settings.page_url(f"evidence/{e.id}"),
+    evidence = [{**plain_record(e.record, "evidence"), "id": e.id, "url": settings.page_url(f"evidence/{e.id}"),
                  "used_by": list(compendium.backlinks.claims_by_evidence.get(e.id, ()))}
                 for e in compendium.evidence.values()]
     rows = []

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from compendium.bibliography import Reference
+from compendium.figurelinks import LinkedText
 
 
 def _pick(cls: type, data: dict[str, Any], **overrides: Any) -> Any:
@@ -81,6 +82,10 @@ class Correction:
     note: str
 
 
+def _linked(text: str | None) -> LinkedText | None:
+    return None if text is None else LinkedText.parse(text)
+
+
 def _corrections(d: dict[str, Any]) -> tuple[Correction, ...]:
     return tuple(Correction(c["date"], c["note"]) for c in d.get("corrections", []))
 
@@ -109,13 +114,13 @@ class Claim:
     topics: tuple[str, ...]
     figure: Figure | None
     rating: str
-    rationale: str
+    rationale: LinkedText  # its figures may link to findings (figurelinks.py); as a string, the plain text
     evidence: tuple[EvidenceLink, ...]
     charts: tuple[str, ...]
     history: tuple[HistoryEntry, ...]
     record: dict[str, Any] = field(repr=False, compare=False)  # the file's data as validated, for open data
     side: str | None = None  # proponent, critic or other: where the claimant stands on the programme
-    conclusion: str | None = None  # what a reader should take away, in a sentence or two
+    conclusion: LinkedText | None = None  # what a reader should take away, in a sentence or two
     certainty: str | None = None  # the certainty of the evidence that decides the verdict
     prominence: int = 3  # 1 (a headline claim) to 5 (made once, in passing)
     responses: tuple[Response, ...] = ()
@@ -130,11 +135,11 @@ class Claim:
             source=Citation.of(d["source"]),
             also_made_in=tuple(Citation.of(c) for c in d.get("also_made_in", [])),
             topics=tuple(d["topics"]), figure=Figure.of(d["figure"]) if "figure" in d else None,
-            rating=d["verdict"]["rating"], rationale=d["verdict"]["rationale"],
+            rating=d["verdict"]["rating"], rationale=LinkedText.parse(d["verdict"]["rationale"]),
             evidence=tuple(_pick(EvidenceLink, e) for e in d["evidence"]),
             charts=tuple(d.get("charts", [])),
             history=tuple(_pick(HistoryEntry, h) for h in d["history"]),
-            side=d["claimant"].get("side"), conclusion=d["verdict"].get("conclusion"),
+            side=d["claimant"].get("side"), conclusion=_linked(d["verdict"].get("conclusion")),
             certainty=d["verdict"].get("certainty"), prominence=d.get("prominence", 3),
             responses=tuple(Response(r["date"], Citation.of(r["source"]), r.get("note"))
                             for r in d.get("responses", [])),
@@ -176,7 +181,7 @@ class Evidence:
     id: str
     file: str
     title: str
-    summary: str
+    summary: LinkedText
     source: Citation
     findings: tuple[Figure, ...]
     quality: Quality
@@ -190,7 +195,8 @@ class Evidence:
     def of(cls, id: str, file: str, d: dict[str, Any]) -> Evidence:
         quality = dict(d["quality"], limitations=tuple(d["quality"]["limitations"]))
         return cls(
-            record=d, id=id, file=file, title=d["title"], summary=d["summary"], source=Citation.of(d["source"]),
+            record=d, id=id, file=file, title=d["title"], summary=LinkedText.parse(d["summary"]),
+            source=Citation.of(d["source"]),
             findings=tuple(Figure.of(f) for f in d["findings"]), quality=_pick(Quality, quality),
             topics=tuple(d["topics"]), charts=tuple(d.get("charts", [])), corrections=_corrections(d),
             series=SeriesRelease(d["series"]["id"], d["series"]["release"]) if "series" in d else None,

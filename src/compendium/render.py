@@ -30,6 +30,8 @@ from compendium.edition import Edition
 from compendium.evidence_table import CERTAINTY_VALUES, evidence_rows, source_year, stance_counts
 from compendium.export import export_files
 from compendium.fieldref import field_sections
+from compendium.figurelinks import EXAMPLE as FIGURE_LINK_EXAMPLE
+from compendium.figurelinks import FIGURE_CHARS, FigureLink, LinkedText, finding_anchor
 from compendium.files import WriteStats, read_regular, write_file
 from compendium.model import Chart, Compendium
 from compendium.paths import CONFIG_FILE, NOT_ASSESSED_PAGE, SINGLE_FILES
@@ -83,7 +85,22 @@ def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environme
         return Markup(f"[Certainty: {escape_inline(certainty.replace('-', ' '))}]({base}method.md#certainty)"
                       f"{{ .cx-certainty .cx-certainty--{certainty} }}")
 
+    def figure_link(link: FigureLink, base: str) -> Markup:
+        # The figure, linked to its finding on the evidence page; the finding and its source as the title.
+        item = compendium.evidence[link.evidence]
+        finding = item.finding(link.finding)
+        about = f"{finding.label}: " if finding else ""
+        title = escape_inline(f"{about}{short_citation(compendium.references[item.source.ref])}, "
+                              f"{(finding.locator if finding else None) or item.source.locator}")
+        return Markup(f'[{escape_inline(link.figure)}]({base}evidence/{link.evidence}.md#{link.anchor} "{title}")'
+                      "{ .cx-figure }")
+
+    def linked(text: LinkedText, base: str) -> Markup:
+        """Reader text as escaped Markdown paragraphs, its terms explained and its figures linked."""
+        return text.markdown(lambda link: figure_link(link, base), lambda escaped: linker(escaped, base))
+
     env.filters.update(
+        linked=linked, finding_anchor=lambda finding_id: Markup(finding_anchor(finding_id)),
         block=lambda value, prefix="": escape_block(value, prefix),
         cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_value=value_label,
         short_cite=lambda key: short_citation(compendium.references[key]),
@@ -149,7 +166,8 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
                                                                           key=lambda t: t.term.casefold()))
     if compendium.not_assessed:
         pages[f"{NOT_ASSESSED_PAGE}.md"] = render("not_assessed.md.j2", entries=compendium.not_assessed)
-    pages["fields.md"] = render("fields.md.j2", sections=field_sections())
+    pages["fields.md"] = render("fields.md.j2", sections=field_sections(), example=FIGURE_LINK_EXAMPLE,
+                                figure_chars=FIGURE_CHARS)
     pages["about.md"] = render("about.md.j2", about=compendium.about, repo_url=settings.repo_url,
                                site_name=settings.site_name, edit_url=settings.edit_url(CONFIG_FILE) or None)
     pages["charts/index.md"] = render("charts_index.md.j2", page_titles=page_titles, gallery=_gallery(compendium),

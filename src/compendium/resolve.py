@@ -11,6 +11,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from compendium.diagnostics import Diagnostic, did_you_mean
+from compendium.figurelinks import (
+    FigureLink,
+    linked_values,
+    links_with_openings,
+    matches_finding,
+    notation_problems,
+    opening_at,
+)
+from compendium.files import read_regular
 from compendium.intake import quote
 from compendium.load import Sources
 from compendium.model import (
@@ -112,6 +121,9 @@ def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
                 if targets.missing("evidence", evidence_id, sources.evidence):
                     problems.append(_unknown(document, ("evidence", i, "id"), "evidence id", evidence_id,
                                              sources.evidence, "evidence/"))
+    for kind, of_kind in (("claim", sources.claims), ("evidence", sources.evidence)):
+        for document in of_kind.values():
+            problems.extend(_check_figure_links(document, kind, sources, targets))
     for document in sources.charts.values():
         problems.extend(_check_chart(document, sources, targets))
         # Evidence a chart plots is in use even when no claim lists it (a claimant's own figures, say).
@@ -239,6 +251,61 @@ def _check_chart(document: YamlDocument, sources: Sources, targets: _Targets) ->
                 yield document.diagnostic((*path, "finding"),
                                           f"finding '{finding_id}' is in {finding.get('unit')}, the chart in {unit}",
                                           "plot only figures in the chart's unit")
+
+
+def _check_figure_links(document: YamlDocument, kind: str, sources: Sources,
+                        targets: _Targets) -> Iterator[Diagnostic]:
+    """Each figure link in the texts that may hold them: well formed, to a finding that exists and gives the
+    figure's number. Each problem is named at the line of its link's '[['."""
+    lines: list[str] | None = None
+    for path, text in linked_values(document.data, kind):
+        found = list(notation_problems(text))
+        links = list(links_with_openings(text))
+        if not found and not links:
+            continue
+        if lines is None:
+            raw = read_regular(document.path)
+            lines = raw.decode("utf-8", "replace").splitlines() if raw is not None else []
+        for problem in found:
+            yield _at_opening(document, path, lines, problem.opening, problem.message, problem.hint)
+        for opening, figure_link in links:
+            message, hint = _figure_link_problem(figure_link, sources, targets)
+            if message:
+                yield _at_opening(document, path, lines, opening, message, hint)
+
+
+def _figure_link_problem(figure_link: FigureLink, sources: Sources, targets: _Targets) -> tuple[str, str]:
+    """What is wrong with a well-formed link ('' when nothing is), and what to do."""
+    evidence_id, finding_id = figure_link.evidence, figure_link.finding
+    evidence = sources.evidence.get(evidence_id)
+    if evidence is None:
+        if not targets.missing("evidence", evidence_id, sources.evidence):
+            return "", ""
+        return (f"unknown evidence id {quote(evidence_id)} in a figure link",
+                did_you_mean(evidence_id, sources.evidence) or "check the spelling, or add it to evidence/")
+    findings = {f.get("id"): f for f in _list(evidence.data, "findings") if isinstance(f, dict)}
+    finding = findings.get(finding_id)
+    if finding is None:
+        known = [k for k in findings if isinstance(k, str)]
+        return (f"unknown finding {quote(finding_id)} of evidence '{evidence_id}' in a figure link",
+                did_you_mean(finding_id, known) or f"link one of the findings of {evidence.display}"
+                + (f" ({', '.join(known)})" if known else ", which has none yet: add the finding there"))
+    if not matches_finding(figure_link.figure, finding):
+        return (f"the figure {quote(figure_link.figure)} is none of the numbers of finding '{finding_id}' "
+                f"of evidence '{evidence_id}'",
+                "write the figure as the finding gives it (rounding is fine: 52% for 52.1), or link the finding "
+                "it comes from")
+    return "", ""
+
+
+def _at_opening(document: YamlDocument, path: JsonPath, lines: list[str], opening: int, message: str,
+                hint: str) -> Diagnostic:
+    """A diagnostic at the line and column of the how-manieth '[[' of the text at path: the text's own
+    position when the file's lines do not show it (an escape in a quoted string, say)."""
+    start = document.position(path)
+    place = opening_at(lines, start.line, start.column, opening)
+    line, column = place if place else (start.line, start.column)
+    return Diagnostic(document.display, line, column, message, hint)
 
 
 def link(sources: Sources) -> Compendium:

@@ -31,6 +31,7 @@ from compendium.bibliography import CACHE as REFERENCES_CACHE
 from compendium.bibliography import STYLE_NAME, Reference, format_references, short_citation
 from compendium.edition import Edition
 from compendium.evidence_table import EvidenceRow, evidence_rows, stance_counts
+from compendium.figurelinks import FigureLink, LinkedText, finding_anchor
 from compendium.model import Chart, Citation, Claim, Compendium, Evidence, Figure
 from compendium.pdf.method import Run, read_method
 from compendium.render import SIDE_GROUPS
@@ -222,6 +223,19 @@ def _anchor(kind: str, item_id: str) -> str:
     return f"{kind}-{item_id}"
 
 
+def finding_label(evidence_id: str, finding_id: str) -> str:
+    """A finding's label in the document: its item's, '--' (which no id holds), and its anchor on the web."""
+    return f"{_anchor('evidence', evidence_id)}--{finding_anchor(finding_id)}"
+
+
+def linked_paragraphs(text: LinkedText | None) -> list[list[Run]]:
+    """Paragraphs of runs: the text's words, and each linked figure as a link to its finding ("finding")."""
+    if text is None:
+        return []
+    return [[{"text": p.figure, "finding": finding_label(p.evidence, p.finding)} if isinstance(p, FigureLink)
+             else {"text": p} for p in paragraph] for paragraph in text.paragraphs()]
+
+
 class _Builder:
     def __init__(self, compendium: Compendium, cover: Cover) -> None:
         self.compendium, self.cover = compendium, cover
@@ -323,12 +337,13 @@ class _Builder:
             "rating": claim.rating, "rating_label": rating_label(claim.rating),
             "rating_description": self.rating_descriptions[claim.rating],
             "certainty": claim.certainty or "", "certainty_label": (claim.certainty or "").replace("-", " "),
-            "conclusion": paragraphs(claim.conclusion), "conclusion_line": first_sentence(claim.conclusion),
+            "conclusion": linked_paragraphs(claim.conclusion),
+            "conclusion_line": first_sentence(claim.conclusion.plain if claim.conclusion else None),
             "figure": self.figure(claim.figure) if claim.figure else None,
             "topics": ", ".join(one_line(self.compendium.topics[t].title) for t in claim.topics),
             "evidence_counts": counts,
             "source": self.citation(claim.source),
-            "rationale": paragraphs(claim.rationale),
+            "rationale": linked_paragraphs(claim.rationale),
             "evidence": [self._evidence_row(row) for row in rows],
             "charts": [self.chart(chart_id, here) for chart_id in claim.charts],
             "also": [self.citation(c) for c in claim.also_made_in],
@@ -380,8 +395,9 @@ class _Builder:
             "certainty": q.certainty, "certainty_label": q.certainty.replace("-", " "),
             "design": DESIGNS.get(q.design, q.design),
             "topics": ", ".join(one_line(self.compendium.topics[t].title) for t in item.topics),
-            "source": self.citation(item.source), "summary": paragraphs(item.summary),
-            "findings": [self.figure(f) for f in item.findings], "quality": quality,
+            "source": self.citation(item.source), "summary": linked_paragraphs(item.summary),
+            "findings": [{**self.figure(f), "anchor": finding_label(item.id, f.id) if f.id else ""}
+                         for f in item.findings], "quality": quality,
             "limitations": [one_line(limitation) for limitation in q.limitations],
             "charts": [self.chart(chart_id, here) for chart_id in item.charts],
             "used_by": used_by, "corrections": self.corrections(item.corrections), "file": item.file,
