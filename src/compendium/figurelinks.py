@@ -28,13 +28,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-from markupsafe import Markup
+from typing import TYPE_CHECKING, Any
 
 from compendium.intake import quote
 from compendium.schemas import resolve_ref, schema
-from compendium.text import escape_block
+
+if TYPE_CHECKING:  # validation reads the notation without loading what the pages are written with
+    from markupsafe import Markup
 
 OPEN = "[["
 FIGURE_CHARS = 40
@@ -110,10 +110,13 @@ class LinkedText:
         return bool(self.plain.strip())
 
     def markdown(self, link: Callable[[FigureLink], Markup],
-                 explain: Callable[[Markup], Markup] = Markup) -> Markup:
+                 explain: Callable[[Markup], Markup] | None = None) -> Markup:
         """Escaped Markdown paragraphs (as text.escape_block writes them), each figure written by link.
         explain (the glossary's linker) sees the text with each figure held out, so no term is linked inside
         a figure's link or its title."""
+        from markupsafe import Markup
+
+        from compendium.text import escape_block
         held: list[FigureLink] = []
         raw = []
         for part in self.parts:
@@ -122,7 +125,8 @@ class LinkedText:
                 held.append(part)
             else:
                 raw.append(part.replace("\x00", ""))
-        escaped = explain(escape_block("".join(raw)))
+        escaped = escape_block("".join(raw))
+        escaped = explain(escaped) if explain else escaped
         return Markup(_PLACEHOLDER.sub(lambda m: str(link(held[int(m.group(1))])), str(escaped)))
 
     def paragraphs(self) -> list[list[str | FigureLink]]:
