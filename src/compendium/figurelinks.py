@@ -253,7 +253,8 @@ def opening_at(lines: list[str], line: int, column: int, opening: int) -> tuple[
 
 def figure_numbers(figure: str) -> list[tuple[Decimal, int]]:
     """Each number in a figure as written, scaled by its scale word, with the decimal places written
-    (after scaling: '1.09 million' is 1090000 to the nearest 10,000, i.e. -4)."""
+    (after scaling: '1.09 million' is 1090000 to the nearest 10,000, i.e. -4; '900,000' to the nearest
+    100,000, i.e. -5, as a rounded figure is written)."""
     numbers = []
     for match in _NUMBER.finditer(figure):
         whole, decimals, scale = match.group(1).replace(",", ""), match.group(2) or "", match.group(3)
@@ -262,7 +263,9 @@ def figure_numbers(figure: str) -> list[tuple[Decimal, int]]:
         except InvalidOperation:
             continue
         shift = _SCALES[scale.lower()] if scale else 0
-        numbers.append((value.scaleb(shift), len(decimals) - shift))
+        # A whole number's trailing zeros are its rounding: "950,000" is to the nearest 10,000 or so.
+        zeros = len(whole) - len(whole.rstrip("0")) if not decimals and whole.strip("0") else 0
+        numbers.append((value.scaleb(shift), len(decimals) - shift - zeros))
     return numbers
 
 

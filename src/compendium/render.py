@@ -86,14 +86,9 @@ def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environme
                       f"{{ .cx-certainty .cx-certainty--{certainty} }}")
 
     def figure_link(link: FigureLink, base: str) -> Markup:
-        # The figure, linked to its finding on the evidence page; the finding and its source as the title.
-        item = compendium.evidence[link.evidence]
-        finding = item.finding(link.finding)
-        about = f"{finding.label}: " if finding else ""
-        title = escape_inline(f"{about}{short_citation(compendium.references[item.source.ref])}, "
-                              f"{(finding.locator if finding else None) or item.source.locator}")
-        return Markup(f'[{escape_inline(link.figure)}]({base}evidence/{link.evidence}.md#{link.anchor} "{title}")'
-                      "{ .cx-figure }")
+        # The figure, linked to its finding on the evidence page, where its label and source's words stand.
+        # No title or class: a claim page can hold dozens of these, and a phone shows no tooltip.
+        return Markup(f"[{escape_inline(link.figure)}]({base}evidence/{link.evidence}.md#{link.anchor})")
 
     def linked(text: LinkedText, base: str) -> Markup:
         """Reader text as escaped Markdown paragraphs, its terms explained and its figures linked."""
