@@ -94,6 +94,8 @@ def test_every_opening_is_counted_so_each_problem_finds_its_line() -> None:
     ("ES = 1.4", {"value": 1.4}, True),
     ("5 sessions", {"value": 5.4}, True),
     ("5 sessions", {"value": 5.6}, False),
+    ("about 950,000", {"value": 953522}, True),
+    ("900,000", {"value": 953522}, False),
 ])
 def test_a_figure_must_be_one_of_its_findings_numbers_to_the_precision_written(
         figure: str, finding: dict[str, float], matches: bool) -> None:
