@@ -51,7 +51,8 @@ def claim_description(claim: Claim) -> str:
     verdict = f"Verdict: {rating_label(claim.rating)}"
     if claim.certainty:
         verdict += f" (certainty: {claim.certainty.replace('-', ' ')})"
-    return trimmed(" ".join(part for part in (_sentence(claim.title), f"{verdict}.", claim.conclusion or "") if part))
+    return trimmed(" ".join(part for part in (_sentence(claim.title), f"{verdict}.",
+                                            claim.conclusion.plain if claim.conclusion else "") if part))
 
 
 class _Text(HTMLParser):
