@@ -70,7 +70,7 @@ def test_mkdocs_yml_is_the_sample_compendiums(tmp_path: Path) -> None:
 
     def settings(path: Path) -> dict[str, Any]:
         config: dict[str, Any] = yaml.load(path.read_text("utf-8"), Loader=_TolerantLoader)
-        for name in ("site_name", "site_url", "repo_url"):
+        for name in ("site_name", "site_description", "site_url", "repo_url"):
             config.pop(name)
         config["theme"]["custom_dir"] = str((path.parent / config["theme"]["custom_dir"]).resolve())
         return config

@@ -25,10 +25,25 @@ from compendium.wording import rating_label
 
 # The navigation of a compendium's site: the generated indexes list the items, which stay out of it (with
 # every page in the sidebar the build grows with the square of the number of pages).
-NAV = (("Home", "index.md"), ("Claims", "claims/index.md"), ("Evidence", "evidence/index.md"),
-       ("Charts", "charts/index.md"), ("Topics", "topics/index.md"), ("Timeline", "timeline.md"),
-       ("References", "references.md"), ("Glossary", "glossary.md"), ("Changes", "changelog.md"),
-       ("Open data", "data.md"), ("Method", "method.md"), ("Data fields", "fields.md"))
+# A section is a title with its own (title, page) pairs.
+NAV: tuple[tuple[str, str | tuple[tuple[str, str], ...]], ...] = (
+    ("Home", "index.md"), ("Claims", "claims/index.md"), ("Evidence", "evidence/index.md"),
+    ("Charts", "charts/index.md"), ("Topics", "topics/index.md"), ("Timeline", "timeline.md"),
+    ("References", "references.md"), ("Glossary", "glossary.md"), ("Changes", "changelog.md"),
+    ("Open data", "data.md"), ("Method", "method.md"), ("About", "about.md"),
+    ("For contributors", (("Data fields", "fields.md"),)))
+
+
+def nav_lines(left_out: dict[str, str] | None = None) -> list[str]:
+    """NAV as mkdocs.yml's nav: lines, each page of left_out commented out with the note given for it."""
+    lines = []
+    for title, entry in NAV:
+        if isinstance(entry, str):
+            note = (left_out or {}).get(entry)
+            lines.append(f"  # - {title}: {entry}  # {note}" if note else f"  - {title}: {entry}")
+        else:
+            lines += [f"  - {title}:", *(f"      - {sub}: {page}" for sub, page in entry)]
+    return lines
 NOT_IN_NAV = ("/charts/*.md", "/claims/*.md", "/evidence/*.md", "/topics/*.md")
 # What each verdict of the scale means, as a new compendium's method page first says it (its editors may
 # reword it: the words are theirs).
@@ -45,7 +60,7 @@ EXAMPLES = {"topic": "example-topic", "reference": "example-source", "evidence":
 # What `compendium build` writes into a compendium: kept out of its repository.
 GENERATED = ("/site/", "/site.previous/", "/.site-*/", "/.cache/", *(f"/{DOCS_DIR}/{name}" for name in (
     "claims/", "evidence/", "topics/", "charts/", "references.md", "timeline.md", "glossary.md", "changelog.md",
-    "data.md", "fields.md", "data/", "feed.xml", "assets/compendium/", ".generated", f"{INCLUDES}/")))
+    "data.md", "fields.md", "about.md", "data/", "feed.xml", "assets/compendium/", ".generated", f"{INCLUDES}/")))
 
 
 class InitError(Exception):
@@ -93,9 +108,8 @@ def _write(root: Path) -> None:
 
 def _mkdocs_yml() -> str:
     # A page made only from an optional file is in the navigation once that file is: until then, commented out.
-    optional = {"timeline.md": SINGLE_FILES["timeline"], "glossary.md": SINGLE_FILES["glossary"]}
-    nav = "\n".join(f"  # - {title}: {page}  # once there is a {optional[page]}" if page in optional
-                    else f"  - {title}: {page}" for title, page in NAV)
+    nav = "\n".join(nav_lines({page: f"once there is a {SINGLE_FILES[kind]}"
+                               for page, kind in (("timeline.md", "timeline"), ("glossary.md", "glossary"))}))
     not_in_nav = "\n".join(f"  {pattern}" for pattern in NOT_IN_NAV)
     return f"""\
 # The site: MkDocs with the Material theme. `compendium build` writes the generated pages into docs/
@@ -108,6 +122,8 @@ copyright: "{MARK} the licence of the text and data, for example: Text and data 
 # The repository contributors edit: each generated page then gets a button that opens its data file there.
 # repo_url: https://github.com/owner/my-compendium
 # edit_uri: edit/main/docs/
+# Who makes the compendium, for its About page (until it is given, the page says it is not stated): editors,
+# funding, interests and contact under extra.about, as schemas/about.schema.json describes.
 
 theme:
   name: material

@@ -25,7 +25,7 @@ import yaml
 
 # The navigation of tests/sample/mkdocs.yml (tests/test_synth.py checks that the whole files agree): every
 # page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
-from compendium.new_compendium import NAV, NOT_IN_NAV, VERDICT_WORDS
+from compendium.new_compendium import NOT_IN_NAV, VERDICT_WORDS, nav_lines
 
 THEME_DIR = Path(__file__).with_name("theme")
 RATINGS = ("accurate", "mostly-accurate", "misleading", "inaccurate", "unproven")
@@ -202,11 +202,12 @@ def _reference(rng: random.Random, key: str, index: int) -> str:
 
 def _mkdocs_yml(name: str, theme: str) -> str:
     # The structure of tests/sample/mkdocs.yml: a small navigation, the generated pages outside it.
-    nav = "\n".join(f"  - {title}: {page}" for title, page in NAV)
+    nav = "\n".join(nav_lines())
     not_in_nav = "\n".join(f"  {pattern}" for pattern in NOT_IN_NAV)
     return f"""\
 # A synthetic compendium written by `compendium synth`, for the benchmark and the tests.
 site_name: {name}
+site_description: Made-up claims, each next to made-up evidence, for the benchmark and the tests.
 site_url: https://example.org/synthetic/
 repo_url: https://example.org/synthetic/compendium
 edit_uri: edit/main/docs/
