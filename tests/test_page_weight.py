@@ -13,12 +13,11 @@ from compendium.compact import compact_html
 from conftest import REPO
 
 CLAIM_PAGE_LIMIT = 40 * 1024
-# Not yet within the limit, each with the most it may weigh until it is: its 31 evidence items and six charts
-# need more than moving the charts' data to the charts page. A page in this list that comes within the limit
-# fails the test too, so that the list only shrinks.
-# The two with the most figures in their rationales carry a link from each to its finding (some 75 bytes each:
-# 23 on the first page), which the limit was set without.
-OVER_THE_LIMIT = {"recovery-rate-50-percent": 56 * 1024, "results-as-good-as-trials": 41 * 1024}
+# Not yet within the limit, with the most it may weigh until it is: the recovery claim's 31 evidence items
+# (about 10 KB of table) and Material's own header, navigation and contents (about 19 KB on every page) leave
+# it above 40 KB even with its further charts as cards. A page in this list that comes within the limit fails
+# the test too, so that the list only shrinks.
+OVER_THE_LIMIT = {"recovery-rate-50-percent": 47 * 1024}
 
 
 def test_every_claim_page_is_at_most_40_kb(real_site: Path) -> None:
