@@ -125,6 +125,7 @@ copyright: "{MARK} the licence of the text and data, for example: Text and data 
 # Who makes the compendium, for its About page (until it is given, the page says it is not stated): editors,
 # funding, interests and contact under extra.about, as schemas/about.schema.json describes.
 
+# `compendium build` adds the engine's own templates, stylesheet and Markdown extensions to these settings.
 theme:
   name: material
   language: en
@@ -148,9 +149,6 @@ markdown_extensions:
   - pymdownx.snippets:
       base_path: ["."]
       check_paths: true
-
-extra_css:
-  - assets/compendium/compendium.css
 
 nav:
 {nav}

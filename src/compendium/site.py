@@ -2,8 +2,8 @@
 
 MkDocs runs in this process, through its Python API, in strict mode, from the compendium's folder (as
 `mkdocs build --strict` run there would): one interpreter for the whole build, so that the engine's
-cost is not a second Python's start and imports. Our own steps wrote plain Markdown, so any tool that
-reads mkdocs.yml and docs/ (MkDocs today, Zensical later) can still build it on its own. MkDocs' warnings
+cost is not a second Python's start and imports. The engine's theme folder, stylesheet and Markdown
+extensions are set on the loaded configuration whatever mkdocs.yml says (engine_config.py). MkDocs' warnings
 and errors are taken from its log and reported as ours, each with the file it names.
 
 The site is built into a temporary folder next to site/ (.site-<pid>-<random>) and swapped in only
@@ -33,6 +33,7 @@ from pathlib import Path
 
 from compendium.compact import compact_site
 from compendium.diagnostics import Diagnostic, Severity, display_path
+from compendium.engine_config import apply_engine_settings
 from compendium.paths import DATA_FOLDERS, DATA_SUFFIXES, DOCS_DIR
 
 
@@ -89,6 +90,9 @@ def _mkdocs(root: Path, config_file: str, staging: Path) -> tuple[bool, str, lis
         try:
             config = load_config(str(root / config_file), strict=True, site_dir=str(staging))
             docs_dir = Path(config.docs_dir)
+            conflicts = apply_engine_settings(config, config_file)
+            if conflicts:
+                return False, "".join(f"{d.format_text()}\n" for d in conflicts), conflicts
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 build(config, dirty=False)
