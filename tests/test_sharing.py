@@ -18,6 +18,7 @@ from mkdocs.utils.meta import get_data
 from PIL import Image
 
 from compendium.edition import Edition
+from compendium.figurelinks import LinkedText
 from compendium.pipeline import CACHE_DIR, build, check
 from compendium.render import render_pages
 from compendium.settings import read_settings
@@ -189,7 +190,7 @@ def test_a_description_is_cut_at_a_word() -> None:
     _, compendium = check(SAMPLE)
     assert compendium is not None
     claim = dataclasses.replace(compendium.claims["programme-pays-for-itself"], title="T" * 120,
-                                conclusion="Long words " * 40)
+                                conclusion=LinkedText.parse("Long words " * 40))
     text = claim_description(claim)
     assert len(text) <= DESCRIPTION_LIMIT and "Verdict: Unproven (certainty: very low)." in text  # always kept
 
