@@ -136,7 +136,7 @@ def adopt_repo_theme(mkdocs_yml: Path) -> None:
     """Give the sample the repository's theme (palettes, features, fonts) and repository link."""
     sample = yaml.safe_load(mkdocs_yml.read_text("utf-8"))
     repo = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8"))
-    sample["theme"] = {**repo["theme"], "custom_dir": sample["theme"]["custom_dir"]}
+    sample["theme"] = dict(repo["theme"])  # the engine adds its own theme folder, whatever mkdocs.yml says
     for key in ("repo_url", "repo_name"):
         if key in repo:
             sample[key] = repo[key]
