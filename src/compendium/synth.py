@@ -13,7 +13,6 @@ half-written compendium.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import tempfile
@@ -27,7 +26,6 @@ import yaml
 # page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
 from compendium.new_compendium import NOT_IN_NAV, VERDICT_WORDS, nav_lines
 
-THEME_DIR = Path(__file__).with_name("theme")
 RATINGS = ("accurate", "mostly-accurate", "misleading", "inaccurate", "unproven")
 DESIGNS = ("rct", "systematic-review", "cohort", "service-evaluation", "official-statistics",
            "economic-evaluation", "qualitative", "case-series", "official-document", "commentary", "journalism")
@@ -200,8 +198,9 @@ def _reference(rng: random.Random, key: str, index: int) -> str:
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
-def _mkdocs_yml(name: str, theme: str) -> str:
-    # The structure of tests/sample/mkdocs.yml: a small navigation, the generated pages outside it.
+def _mkdocs_yml(name: str) -> str:
+    # The structure of tests/sample/mkdocs.yml: a small navigation, the generated pages outside it. No theme
+    # folder or stylesheet: the engine adds its own whatever mkdocs.yml says.
     nav = "\n".join(nav_lines())
     not_in_nav = "\n".join(f"  {pattern}" for pattern in NOT_IN_NAV)
     return f"""\
@@ -213,7 +212,6 @@ repo_url: https://example.org/synthetic/compendium
 edit_uri: edit/main/docs/
 theme:
   name: material
-  custom_dir: {theme}
   font: false
   features:
     - content.action.edit
@@ -228,8 +226,6 @@ markdown_extensions:
   - pymdownx.snippets:
       base_path: ["."]
       check_paths: true
-extra_css:
-  - assets/compendium/compendium.css
 nav:
 {nav}
 not_in_nav: |
@@ -265,14 +261,6 @@ A claimant's published reply is shown on the claim's page.
 
 
 
-def _theme_path(out: Path) -> str:
-    """The package's theme folder, relative to the compendium's folder where a relative path exists."""
-    try:
-        return os.path.relpath(THEME_DIR.resolve(), out.resolve())
-    except ValueError:  # Another drive on Windows: no relative path.
-        return str(THEME_DIR.resolve())
-
-
 def _dump(data: Any) -> str:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     return str(yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=110))
@@ -287,7 +275,7 @@ def write_compendium(out: Path, claims: int, seed: int = 0) -> SynthStats:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        stats = _write(staging, claims, seed, _theme_path(out))
+        stats = _write(staging, claims, seed)
         if out.exists():
             out.rmdir()
         staging.rename(out)
@@ -297,7 +285,7 @@ def write_compendium(out: Path, claims: int, seed: int = 0) -> SynthStats:
     return stats
 
 
-def _write(root: Path, n_claims: int, seed: int, theme: str) -> SynthStats:
+def _write(root: Path, n_claims: int, seed: int) -> SynthStats:
     rng = random.Random(seed)
     n_evidence, n_references, n_charts = 3 * n_claims, n_claims, n_claims // 5
     n_topics = max(3, min(60, n_claims // 10))
@@ -427,7 +415,7 @@ def _write(root: Path, n_claims: int, seed: int, theme: str) -> SynthStats:
     (root / "references.bib").write_text(bib, "utf-8")
 
     name = f"Synthetic Compendium ({n_claims} claims)"
-    (root / "mkdocs.yml").write_text(_mkdocs_yml(name, theme), "utf-8")
+    (root / "mkdocs.yml").write_text(_mkdocs_yml(name), "utf-8")
     (root / "docs" / "index.md").write_text(
         f"# {name}\n\nMade-up claims, evidence and sources, to measure the engine. "
         "See the [claims](claims/index.md).\n", "utf-8")
