@@ -88,8 +88,8 @@ def test_front_matter_is_added_to_pages_with_and_without_it() -> None:
         assert matter["search"]["boost"] == 0.2 and len(matter["tags"]) == 1
     assert yaml.safe_load(with_matter.split("---\n")[1])["hide"] == ["toc"]
     # A generated page of a kind not known to the module is labelled by its heading; a part of a page is not.
-    assert yaml.safe_load(with_search("about.md", "# About &amp; us\n", compendium).split("---\n")[1]) == {
-        "tags": [label("About & us")]}
+    assert yaml.safe_load(with_search("credits.md", "# Credits &amp; thanks\n", compendium).split("---\n")[1]) == {
+        "tags": [label("Credits & thanks")]}
     assert with_search(".includes/search.md", "<form></form>\n", compendium) == "<form></form>\n"
 
 

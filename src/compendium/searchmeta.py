@@ -59,6 +59,7 @@ PAGES = {
     "data.md": ("Open data", LIST_BOOST),
     "fields.md": ("For contributors: data fields", LIST_BOOST),
     "glossary.md": ("Glossary", 1.0),
+    "about.md": ("About", LIST_BOOST),
 }
 
 # lunr's English stop words, which the index leaves out (and so are not worth weighing).
