@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from compendium.bibliography import format_references, load_references, mirror_host, short_citation
+from compendium.bibliography import CACHE, format_references, load_references, mirror_host, short_citation
 
 from conftest import REPO
 
@@ -57,7 +57,7 @@ def test_formatting_escapes_html_in_fields(tmp_path: Path) -> None:
 
 def test_formatting_cache_is_used_only_while_the_entries_are_unchanged(tmp_path: Path) -> None:
     refs, _, _ = _load(tmp_path, "@misc{a, author={Doe, J}, title={First}, year={2020}}\n")
-    cache = tmp_path / ".cache" / "references.json"
+    cache = tmp_path / CACHE
     first = format_references(refs, cache)
     assert "First" in first["a"] and cache.is_file()
     cache.write_text(cache.read_text().replace("First", "From the cache"))

@@ -31,7 +31,8 @@ from pypdf import PdfReader
 from compendium.charts import OUTPUT as CHARTS_OUTPUT
 from compendium.cli import main
 from compendium.files import read_record
-from compendium.pdf import PDF_NAME
+from compendium.paths import CACHE_DIR
+from compendium.pdf import PDF_CACHE, PDF_NAME
 from compendium.pdf import _cached as cached_pdf
 from compendium.site import clean_up_after_killed_builds
 
@@ -63,7 +64,7 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> Clean:
     pristine = base / "pristine"
     shutil.copytree(root, pristine, symlinks=True)
     (svg,) = (root / "docs" / CHARTS_OUTPUT).glob("*.svg")
-    record = read_record(root / ".cache/pdf/a4.json")
+    record = read_record(root / PDF_CACHE / "a4.json")
     assert record is not None
     return Clean(root, pristine, svg.stem, svg.read_bytes(), svg.with_suffix(".csv").read_bytes(),
                  (root / "docs/references.md").read_bytes(), (root / "site" / PDF_NAME).read_bytes(),
@@ -152,9 +153,9 @@ def test_a_build_killed_at_any_stage_leaves_the_site_and_the_next_build_cleans_u
     root = _copy(clean)
     site = _tree(root / "site")
     if stage == "charts":
-        (root / ".cache/charts.json").unlink()  # so that the chart is drawn again
+        (root / CACHE_DIR / "charts.json").unlink()  # so that the chart is drawn again
     if stage == "pdf":
-        shutil.rmtree(root / ".cache/pdf")  # so that the PDF is laid out again
+        shutil.rmtree(root / PDF_CACHE)  # so that the PDF is laid out again
     build = subprocess.Popen([sys.executable, "-m", "compendium", "build", "--root", str(root)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -215,7 +216,7 @@ def _malformed(variant: str, cache: str, clean: Clean) -> str:
     """The cache file cache (relative to .cache/) made malformed in the way variant names."""
     if variant in BROKEN:
         return BROKEN[variant]
-    real = read_record(clean.pristine / ".cache" / cache)
+    real = read_record(clean.pristine / CACHE_DIR / cache)
     assert real is not None
     if cache == "charts.json":
         return json.dumps({clean.chart: json.loads(_without(real[clean.chart], "svg"))})
@@ -230,7 +231,7 @@ def test_a_corrupt_cache_is_a_miss(variant: str, clean: Clean, tmp_path: Path,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     root = _copy(clean)
     for cache in ("charts.json", "references.json", "pages.json", "pdf/a4.json"):
-        (root / ".cache" / cache).write_text(_malformed(variant, cache, clean))
+        (root / CACHE_DIR / cache).write_text(_malformed(variant, cache, clean))
     # A record that lacks a field is the one that can have the right key: the PDF is laid out again.
     edition = tmp_path / "edition.pdf"
     command = ["pdf", "--output", str(edition)] if variant == "a field missing" else ["charts"]
@@ -241,19 +242,19 @@ def test_a_corrupt_cache_is_a_miss(variant: str, clean: Clean, tmp_path: Path,
     assert (charts / f"{clean.chart}.svg").read_bytes() == clean.svg
     assert (root / "docs/references.md").read_bytes() == clean.references
     for cache in ("charts.json", "references.json", "pages.json"):  # written again, whole
-        assert read_record(root / ".cache" / cache) is not None
+        assert read_record(root / CACHE_DIR / cache) is not None
     if variant == "a field missing":
         assert "pdf: unchanged" not in out
         assert len(PdfReader(edition).pages) == clean.pages and edition.read_bytes() == clean.pdf
-        assert read_record(root / ".cache/pdf/a4.json") == clean.record
+        assert read_record(root / PDF_CACHE / "a4.json") == clean.record
     else:  # nothing is taken from such a record (which cannot have the key: laying out again is the case above)
-        assert cached_pdf(root / ".cache/pdf/a4.pdf", root / ".cache/pdf/a4.json", clean.record["key"]) is None
+        assert cached_pdf(root / PDF_CACHE / "a4.pdf", root / PDF_CACHE / "a4.json", clean.record["key"]) is None
 
 
 @pytest.mark.parametrize("record", [
     {"pages": "11"}, {"pages": True}, {"pages": 0}, {"bytes": 1}, {"sha256": "0" * 64}, {"key": ["x"]}])
 def test_a_pdf_record_of_the_wrong_types_is_a_miss(record: dict[str, Any], clean: Clean) -> None:
-    cache = clean.pristine / ".cache/pdf"
+    cache = clean.pristine / PDF_CACHE
     assert cached_pdf(cache / "a4.pdf", cache / "a4.json", clean.record["key"]) is not None  # the clean one hits
     changed = cache.parent / "changed.json"
     changed.write_text(json.dumps({**clean.record, **record}))
@@ -265,13 +266,13 @@ def test_a_pdf_record_of_the_wrong_types_is_a_miss(record: dict[str, Any], clean
 
 def test_a_truncated_chart_and_cached_pdf_are_made_again(clean: Clean, capsys: pytest.CaptureFixture[str]) -> None:
     root = _copy(clean)
-    for path in (root / "docs" / CHARTS_OUTPUT / f"{clean.chart}.svg", root / ".cache/pdf/a4.pdf"):
+    for path in (root / "docs" / CHARTS_OUTPUT / f"{clean.chart}.svg", root / PDF_CACHE / "a4.pdf"):
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     assert main(["build", "--root", str(root)]) == 0, capsys.readouterr().err
     out = capsys.readouterr().out
     assert "charts: 1 rendered" in out and "pdf: unchanged" not in out
     _assert_output_is_clean(root, clean)
-    assert (root / ".cache/pdf/a4.pdf").read_bytes() == clean.pdf
+    assert (root / PDF_CACHE / "a4.pdf").read_bytes() == clean.pdf
 
 
 def test_a_hostile_manifest_removes_nothing_outside_docs(clean: Clean, tmp_path: Path) -> None:
@@ -338,7 +339,7 @@ def test_a_file_system_error_says_which_path_and_why_and_leaves_the_site(
         case: str, clean: Clean, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     root = _copy(clean)
-    docs, site, cache = root / "docs", root / "site", root / ".cache"
+    docs, site, cache = root / "docs", root / "site", root / CACHE_DIR
     page = next((docs / "claims").glob("*.md"))
     code, modes = errno.ENOSPC, dict[Path, int]()
     if case == "a page, disk full":

@@ -16,7 +16,8 @@ import pytest
 
 from compendium import charts
 from compendium.charts import render_charts
-from compendium.pipeline import CACHE_DIR, build, check
+from compendium.paths import CACHE_DIR
+from compendium.pipeline import build, check
 from compendium.processes import cores
 from compendium.synth import write_compendium
 

@@ -30,6 +30,7 @@ from compendium.external_links import (
 )
 from compendium.link_sources import collect_links, page_links
 from compendium.links import check_external, check_internal
+from compendium.paths import LINK_CACHE
 from compendium.pipeline import build
 
 from conftest import REPO
@@ -328,7 +329,7 @@ def test_external_check_reports_cache_and_json(sample: Path, server: _Server) ->
     assert by_url[f"{server.base}/busy"]["attempts"] == 2
     assert report["summary"]["errors"] == 1 and report["summary"]["from_cache"] == 0
     sent = sum(server.requests.values())
-    assert sent > 0 and (root / ".cache" / "links.json").is_file()
+    assert sent > 0 and (root / LINK_CACHE).is_file()
 
     again = _run(*command)
     assert sum(server.requests.values()) == sent  # within the cache's lifetime: not one request
@@ -344,7 +345,7 @@ def test_external_check_reports_cache_and_json(sample: Path, server: _Server) ->
 def test_cache_entries_expire_after_their_lifetime(sample: Path, server: _Server) -> None:
     root = _compendium_with_links(sample, server.base)
     _only_local(root, server.base)
-    cache = root / ".cache" / "links.json"
+    cache = root / LINK_CACHE
     first = check_external(root, FAST, cache, cache_hours=1)
     assert first.data["summary"]["from_cache"] == 0
     results = link_cache.load_fresh(cache, 3600, now=_checked_at(cache))

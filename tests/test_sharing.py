@@ -19,7 +19,8 @@ from PIL import Image
 
 from compendium.edition import Edition
 from compendium.figurelinks import LinkedText
-from compendium.pipeline import CACHE_DIR, build, check
+from compendium.paths import CACHE_DIR
+from compendium.pipeline import build, check
 from compendium.render import render_pages
 from compendium.settings import read_settings
 from compendium.sharecard import (

@@ -36,11 +36,12 @@ from compendium.intake import (
     text_problem,
     visible,
 )
+from compendium.paths import CACHE_DIR
 from compendium.schemas import date_problem, schema
 
 STYLE = "harvard-cite-them-right"
 STYLE_NAME = "Cite Them Right (Harvard)"  # STYLE as readers know it
-CACHE = ".cache/references.json"  # under the compendium's root: the last formatted bibliography
+CACHE = f"{CACHE_DIR}/references.json"  # under the compendium's root: the last formatted bibliography
 
 _CSL_TYPES = {
     "article": "article-journal", "book": "book", "inbook": "chapter", "incollection": "chapter",

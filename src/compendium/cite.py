@@ -16,10 +16,11 @@ from pathlib import Path
 
 from compendium.bibliography import Reference, format_references
 from compendium.edition import Edition
+from compendium.paths import CACHE_DIR
 from compendium.settings import SiteSettings
 from compendium.text import BIDI_AND_INVISIBLE
 
-CACHE = ".cache/page-citation.json"  # under the compendium's root: the last formatted placeholder citation
+CACHE = f"{CACHE_DIR}/page-citation.json"  # under the compendium's root: the last formatted placeholder citation
 _TITLE, _URL = "\ue010title\ue011", "https://placeholder.invalid/\ue012"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compendium.diagnostics import Report
+from compendium.paths import LINK_CACHE
 
 if TYPE_CHECKING:
     from compendium.pipeline import BuildResult
@@ -161,7 +162,7 @@ def _check_links(args: argparse.Namespace) -> int:
     try:
         if args.external:
             settings = CheckSettings(timeout=args.timeout, retries=args.retries, per_host=args.per_host)
-            outcome = links.check_external(args.root, settings, args.cache_file or args.root / ".cache/links.json",
+            outcome = links.check_external(args.root, settings, args.cache_file or args.root / LINK_CACHE,
                                            args.cache_hours)
         else:
             outcome = links.check_internal(args.root, args.site_dir or args.root / "site")
@@ -232,7 +233,7 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("--cache-hours", type=float, default=24.0,
                        help="--external: reuse a result younger than this many hours; 0: check all (default: 24)")
     links.add_argument("--cache-file", type=Path, default=None,
-                       help="--external: the cache of results (default: .cache/links.json)")
+                       help=f"--external: the cache of results (default: {LINK_CACHE})")
     links.add_argument("--timeout", type=float, default=20.0, help="--external: seconds to wait for an answer")
     links.add_argument("--retries", type=int, default=3, help="--external: further tries after no answer, 429 or 5xx")
     links.add_argument("--per-host", type=int, default=2, help="--external: requests at once to any one host")

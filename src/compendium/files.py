@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from compendium.intake import IntakeError, read_limited
 
 RECORD_LIMIT = 256 * 1024 * 1024  # bytes: a cache record larger than this is not read (a miss)
 
@@ -73,19 +74,12 @@ def sha256_file(path: Path) -> str | None:
 
 def read_regular(path: Path, limit: int | None = None) -> bytes | None:
     """The bytes of path when it is a regular file (a symlink is not followed) of at most limit bytes,
-    else None (also when it cannot be read)."""
+    else None (also when it cannot be read): intake.read_limited, with a refusal as a miss, for the build's
+    own outputs and caches."""
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+        return read_limited(path, limit)
+    except IntakeError:
         return None
-    with os.fdopen(handle, "rb") as file:
-        try:
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode) or (limit is not None and info.st_size > limit):
-                return None
-            return file.read()
-        except OSError:
-            return None
 
 
 def has_shape(value: Any, shape: Mapping[str, type]) -> bool:

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from compendium.edition import Edition
 from compendium.files import read_record, write_file
-from compendium.paths import CONFIG_FILE, data_paths
+from compendium.paths import CACHE_DIR, CONFIG_FILE, data_paths
 
-RECORD = ".cache/pages.json"  # under the compendium's root: the inputs' hash and the files written from them
+RECORD = f"{CACHE_DIR}/pages.json"  # under the compendium's root: the inputs' hash and the files written from them
 ENGINE = Path(__file__).parent
 # Libraries whose output is written into the pages as it is (templates, formatted references, parsed data).
 LIBRARIES = ("jinja2", "markupsafe", "citeproc-py", "bibtexparser", "pylatexenc", "pyyaml")

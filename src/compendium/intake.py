@@ -64,9 +64,10 @@ def refuse_special(path: Path) -> None:
         raise IntakeError(f"the file is {_kind(mode)}", LINK_HINT)
 
 
-def read_limited(path: Path, limit: int) -> bytes:
-    """The bytes of a regular file of at most limit bytes; never follows a link, never blocks on a pipe,
-    and never reads more than limit + 1 bytes, whatever the file claims to be."""
+def read_limited(path: Path, limit: int | None) -> bytes:
+    """The bytes of a regular file of at most limit bytes (None: any size, for the build's own outputs);
+    never follows a link, never blocks on a pipe, and never reads more than limit + 1 bytes, whatever the
+    file claims to be."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         descriptor = os.open(path, flags)
@@ -75,11 +76,14 @@ def read_limited(path: Path, limit: int) -> bytes:
             raise IntakeError("the file is a symbolic link", LINK_HINT) from None
         raise IntakeError(f"cannot read the file: {exc.strerror}", "") from None
     with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if not stat.S_ISREG(mode):
-            raise IntakeError(f"the file is {_kind(mode)}", LINK_HINT)
-        content = handle.read(limit + 1)
-    if len(content) > limit:
+        try:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise IntakeError(f"the file is {_kind(mode)}", LINK_HINT)
+            content = handle.read() if limit is None else handle.read(limit + 1)
+        except OSError as exc:  # a disk error while reading: the file cannot be read, like one that cannot be opened
+            raise IntakeError(f"cannot read the file: {exc.strerror}", "") from None
+    if limit is not None and len(content) > limit:
         raise IntakeError(f"the file is larger than {limit} bytes", "split it, or check that it is the file you meant")
     return content
 

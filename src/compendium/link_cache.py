@@ -1,6 +1,6 @@
 """The cache of external link results, so that a run within the cache's lifetime asks no host again.
 
-One JSON file (by default .cache/links.json, git-ignored), holding each URL's last result and when it
+One JSON file (by default paths.LINK_CACHE, git-ignored), holding each URL's last result and when it
 was checked. An entry older than the lifetime is checked again. A cache that cannot be read is not an
 error: the links are simply checked again.
 """
@@ -15,7 +15,6 @@ from typing import Any
 from compendium.external_links import OUTCOMES, Hop, LinkResult
 from compendium.files import read_record, write_file
 
-DEFAULT_PATH = Path(".cache") / "links.json"
 _FORMAT = 1
 _STORED = {f.name for f in fields(LinkResult)} - {"from_cache"}
 

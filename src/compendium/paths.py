@@ -25,6 +25,10 @@ METHOD_PAGE = "method.md"  # in DOCS_DIR: the generated pages link to its anchor
 # The method page's anchors the generated pages link to; and one "verdict-<rating>" for each rating of the scale.
 METHOD_ANCHORS = ("verdicts", "certainty", "evidence-order", "right-of-reply")
 DATA_SUFFIXES = (".yml", ".yaml")
+# The build's caches, under the compendium's root (each module names its own file in it): never published,
+# never committed, and safe to delete (a missing cache is a miss).
+CACHE_DIR = ".cache"
+LINK_CACHE = f"{CACHE_DIR}/links.json"  # check-links --external's results, unless given --cache-file
 # The generated page listing the claims not assessed (its id is reserved in the schemas: no claim can take it).
 NOT_ASSESSED_PAGE = "claims/not-assessed"
 

@@ -23,6 +23,7 @@ from compendium.diagnostics import Diagnostic, Report
 from compendium.files import WriteStats, describe
 from compendium.load import load_sources
 from compendium.model import Compendium
+from compendium.paths import CACHE_DIR
 from compendium.resolve import check_references, link
 from compendium.validate import validate_sources
 
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
     from compendium.edition import Edition
     from compendium.pdf import PdfStats
     from compendium.sharecard import CardStats
-
-CACHE_DIR = ".cache"
-
 
 @dataclass
 class BuildResult:

@@ -23,6 +23,7 @@ from pathlib import Path
 from compendium.charts import OUTPUT as CHARTS_OUTPUT
 from compendium.files import read_record, read_regular, write_file
 from compendium.model import Compendium
+from compendium.paths import CACHE_DIR
 from compendium.pdf.document import PAPERS, Cover, print_document, read_cover, to_json
 from compendium.pdf.errors import PdfError
 from compendium.pdf.typeset import STANDARDS, recorded_fonts, template, typeset, typst_version
@@ -30,7 +31,7 @@ from compendium.pdf.typeset import STANDARDS, recorded_fonts, template, typeset,
 __all__ = ["PAPERS", "PDF_NAME", "Cover", "PdfError", "PdfStats", "read_cover", "write_pdf"]
 
 PDF_NAME = "compendium.pdf"
-PDF_CACHE = ".cache/pdf"  # under the compendium's root: the last PDF of each paper size, with its key
+PDF_CACHE = f"{CACHE_DIR}/pdf"  # under the compendium's root: the last PDF of each paper size, with its key
 FONTS_RECORD = "fonts.json"  # in PDF_CACHE: the fonts Typst found, and the state of the font folders then
 
 
