@@ -59,7 +59,8 @@ def _stopped(result: BuildResult, args: argparse.Namespace, command: str, kept: 
             _print_report(Report(result.site_problems), args.format, strict=True)
         else:
             print(result.site_output, file=sys.stderr)
-        print(f"mkdocs build --strict failed: {kept} was left as it was", file=sys.stderr)
+        print(f"{getattr(args, 'builder', None) or 'mkdocs'} build --strict failed: {kept} was left as it was",
+              file=sys.stderr)
         return True
     return False
 
@@ -68,7 +69,8 @@ def _build(args: argparse.Namespace, make_site: bool = True) -> int:
     from compendium.pipeline import build
 
     result = build(args.root, site_dir=args.site_dir, strict=args.strict, make_site=make_site,
-                   pdf=not getattr(args, "no_pdf", False), paper=getattr(args, "paper", "a4"), log=print)
+                   pdf=not getattr(args, "no_pdf", False), paper=getattr(args, "paper", "a4"),
+                   builder=getattr(args, "builder", None), log=print)
     if _stopped(result, args, "build", "the previous site/"):
         return 1
     if make_site:
@@ -193,6 +195,8 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    from compendium.site import BUILDERS, DEFAULT_BUILDER  # light: MkDocs is imported only when a site is built
+
     top = argparse.ArgumentParser(prog="compendium", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
 
@@ -210,6 +214,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--site-dir", type=Path, default=None, help="where to build the site (default: site/)")
     build.add_argument("--paper", choices=("a4", "letter"), default="a4",
                        help="paper size of the PDF edition in the site (default: a4)")
+    build.add_argument("--builder", choices=BUILDERS, default=DEFAULT_BUILDER,
+                       help="what builds the site: MkDocs with Material (the default) or Zensical (README: "
+                       "Choosing a builder)")
     build.add_argument("--no-pdf", action="store_true",
                        help="leave out the PDF edition (quicker; the pages' link to it then leads nowhere)")
     charts = command("charts", "validate, then render the charts and pages only (no site)")

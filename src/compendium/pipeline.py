@@ -78,11 +78,12 @@ def _write_pdf(compendium: Compendium, edition: Edition, target: Path, paper: st
 
 
 def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, make_site: bool = True,
-          pdf: bool = True, pdf_file: Path | None = None, paper: str = "a4",
+          pdf: bool = True, pdf_file: Path | None = None, paper: str = "a4", builder: str | None = None,
           log: Callable[[str], None] = lambda _: None) -> BuildResult:
     """The whole build. With make_site, the PDF edition (unless pdf is False) is written into the new site
     before it replaces the old one; without it, the PDF is written to pdf_file when one is given. An
-    OSError on the way (a full disk, a read-only folder) stops the build with result.os_problem."""
+    OSError on the way (a full disk, a read-only folder) stops the build with result.os_problem. builder is the
+    site's (one of site.BUILDERS; None for site.DEFAULT_BUILDER); its time is timings[builder]."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     report, compendium = check(root)
@@ -132,7 +133,9 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
         timings["pages"] = time.perf_counter() - start
 
         if make_site:
-            from compendium.site import build_site
+            from compendium.site import DEFAULT_BUILDER, build_site
+
+            builder = builder or DEFAULT_BUILDER
 
             def finish(staging: Path) -> str:
                 from compendium.pdf import PDF_NAME
@@ -140,8 +143,8 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
                 return _write_pdf(compendium, edition, staging / PDF_NAME, paper, result, log)
 
             start = time.perf_counter()
-            outcome = build_site(root, site_dir or root / "site", finish=finish if pdf else None)
-            timings["mkdocs"] = time.perf_counter() - start - timings.get("pdf", 0.0)
+            outcome = build_site(root, site_dir or root / "site", finish=finish if pdf else None, builder=builder)
+            timings[builder] = time.perf_counter() - start - timings.get("pdf", 0.0)
             result.site_ok, result.site_output, result.site_problems = outcome.ok, outcome.output, outcome.problems
         elif pdf_file is not None:
             _write_pdf(compendium, edition, pdf_file, paper, result, log)

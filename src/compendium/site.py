@@ -1,4 +1,8 @@
-"""Stage 5, build site: MkDocs turns docs/ into the static site, which replaces site/ only when whole.
+"""Stage 5, build site: MkDocs (or Zensical) turns docs/ into the static site, which replaces site/ only when whole.
+
+The builder is chosen here, and only here (BUILDERS): MkDocs with Material, the default, or Zensical, run as a
+child process on a configuration the engine writes (zensical_build.py). Both build into the same staging folder,
+which is swapped in the same way; the rest of this docstring is about MkDocs.
 
 MkDocs runs in this process, through its Python API, in strict mode, from the compendium's folder (as
 `mkdocs build --strict` run there would): one interpreter for the whole build, so that the engine's
@@ -44,12 +48,17 @@ class SiteResult:
     problems: list[Diagnostic] = field(default_factory=list)  # the same, each with the file it names
 
 
+# The builders of the site: MkDocs with Material stays the default while the Zensical that installs from the
+# package index (zensical_build.VERSION) lacks what the site needs (README: "Choosing a builder").
+BUILDERS = ("mkdocs", "zensical")
+DEFAULT_BUILDER = "mkdocs"
 STAGING = ".site-"  # the prefix of the folders sites are built in, next to site/: .site-<pid>-<random>
 
 
 def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",
-               finish: Callable[[Path], str] | None = None) -> SiteResult:
-    """Run `mkdocs build --strict` into a temporary folder; on success, make it site_dir.
+               finish: Callable[[Path], str] | None = None, builder: str = DEFAULT_BUILDER) -> SiteResult:
+    """Run `mkdocs build --strict` (or Zensical's, with builder "zensical") into a temporary folder; on success,
+    make it site_dir.
 
     config_file, in root, is mkdocs.yml or a file that INHERITs it (mkdocs-offline.yml). finish, when
     given, adds files to the built folder before the swap (the PDF edition) and returns a problem, or ''
@@ -62,7 +71,9 @@ def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=site_dir.parent))
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; the published site is for everyone to read
-        ok, output, problems = _mkdocs(root, config_file, staging)
+        if builder not in BUILDERS:
+            raise ValueError(f"unknown builder {builder!r}: one of {', '.join(BUILDERS)}")
+        ok, output, problems = (_zensical if builder == "zensical" else _mkdocs)(root, config_file, staging)
         if not ok:
             return SiteResult(False, output, problems)
         compact_site(staging)  # the white space Material's templates leave between tags (compact.py)
@@ -110,6 +121,28 @@ def _mkdocs(root: Path, config_file: str, staging: Path) -> tuple[bool, str, lis
     if not ok and not problems:  # stopped by something it did not log: the reason is the problem
         problems = [Diagnostic(config_file, 0, 0, f"MkDocs could not build the site: {ending}")]
     return ok, output + ("\n" if output else ""), problems
+
+
+def _zensical(root: Path, config_file: str, staging: Path) -> tuple[bool, str, list[Diagnostic]]:
+    """Zensical's build into staging (zensical_build.py), from the configuration as MkDocs loads and checks it
+    with the engine's settings applied: a configuration MkDocs refuses, or that conflicts with the engine, is
+    reported as it is for a MkDocs build, before Zensical runs."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from compendium import zensical_build
+
+    log = _MkDocsLog()
+    with _logged_to(log), contextlib.chdir(root):
+        try:
+            config = load_config(str(root / config_file), strict=True, site_dir=str(staging))
+        except MkDocsException as error:
+            problem = Diagnostic(config_file, 0, 0, f"the configuration cannot be read: {error.format_message()}")
+            return False, problem.format_text() + "\n", [problem]
+        conflicts = apply_engine_settings(config, config_file)
+    if conflicts:
+        return False, "".join(f"{d.format_text()}\n" for d in conflicts), conflicts
+    return zensical_build.build(root, config, config_file, staging)
 
 
 class _MkDocsLog(logging.Handler):
