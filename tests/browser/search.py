@@ -44,3 +44,18 @@ def search(page: Page, query: str) -> list[str]:
     hrefs = page.locator("li.md-search-result__item > a.md-search-result__link").evaluate_all(
         "links => links.map(a => a.href)")
     return [urlsplit(href).path for href in hrefs]
+
+
+def zensical_search(page: Page, query: str) -> list[str]:
+    """The paths of the first pages Zensical's search lists for query, best first.
+
+    Zensical's search is a dialog of its own (in a shadow root, which Playwright's locators enter), opened by the
+    header's search button; it says how many results there are once it has searched."""
+    page.locator(".md-search__button").first.click()
+    box = page.locator("dialog[aria-label='Search'] input[role='combobox']")
+    expect(box).to_be_visible()
+    box.fill(query)
+    expect(page.locator("dialog[aria-label='Search'] [role='status']")).to_contain_text(re.compile(r"\d+ results?|No"))
+    hrefs = page.locator("dialog[aria-label='Search'] ol[role='listbox'] a[role='option']").evaluate_all(
+        "links => links.map(a => a.href)")
+    return [urlsplit(href).path for href in hrefs]
