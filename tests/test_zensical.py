@@ -70,7 +70,7 @@ def test_zensical_builds_the_compendium_apart_from_the_engines_cache(sample: Pat
 
     # A link to no page: the build stops at it, and the site built before is left as it was.
     home_page = sample / "docs" / "index.md"
-    lines = home_page.read_text("utf-8").splitlines() + ["", "See [the method, misspelt](methd.md)."]
+    lines = [*home_page.read_text("utf-8").splitlines(), "", "See [the method, misspelt](methd.md)."]
     home_page.write_text("\n".join(lines) + "\n", "utf-8")
     before = (site / "index.html").read_bytes()
     assert main(["build", "--root", str(sample), "--no-pdf", "--builder", "zensical", "--site-dir", str(site)]) == 1
