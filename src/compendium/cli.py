@@ -195,7 +195,7 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from compendium.site import BUILDERS, DEFAULT_BUILDER  # light: MkDocs is imported only when a site is built
+    from compendium.builders import BUILDERS, DEFAULT_BUILDER
 
     top = argparse.ArgumentParser(prog="compendium", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)

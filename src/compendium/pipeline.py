@@ -83,7 +83,7 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     """The whole build. With make_site, the PDF edition (unless pdf is False) is written into the new site
     before it replaces the old one; without it, the PDF is written to pdf_file when one is given. An
     OSError on the way (a full disk, a read-only folder) stops the build with result.os_problem. builder is the
-    site's (one of site.BUILDERS; None for site.DEFAULT_BUILDER); its time is timings[builder]."""
+    site's (one of builders.BUILDERS; None for the default); its time is timings[builder]."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
     report, compendium = check(root)
@@ -133,7 +133,8 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
         timings["pages"] = time.perf_counter() - start
 
         if make_site:
-            from compendium.site import DEFAULT_BUILDER, build_site
+            from compendium.builders import DEFAULT_BUILDER
+            from compendium.site import build_site
 
             builder = builder or DEFAULT_BUILDER
 

@@ -1,8 +1,8 @@
 """Stage 5, build site: MkDocs (or Zensical) turns docs/ into the static site, which replaces site/ only when whole.
 
-The builder is chosen here, and only here (BUILDERS): MkDocs with Material, the default, or Zensical, run as a
-child process on a configuration the engine writes (zensical_build.py). Both build into the same staging folder,
-which is swapped in the same way; the rest of this docstring is about MkDocs.
+The builder is run here, and only here (builders.py names them): MkDocs with Material, the default, or Zensical,
+run as a child process on a configuration the engine writes (zensical_build.py). Both build into the same staging
+folder, which is swapped in the same way; the rest of this docstring is about MkDocs.
 
 MkDocs runs in this process, through its Python API, in strict mode, from the compendium's folder (as
 `mkdocs build --strict` run there would): one interpreter for the whole build, so that the engine's
@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from compendium.builders import BUILDERS, DEFAULT_BUILDER
 from compendium.compact import compact_site
 from compendium.diagnostics import Diagnostic, Severity, display_path
 from compendium.engine_config import apply_engine_settings
@@ -48,10 +49,6 @@ class SiteResult:
     problems: list[Diagnostic] = field(default_factory=list)  # the same, each with the file it names
 
 
-# The builders of the site: MkDocs with Material stays the default while the Zensical that installs from the
-# package index (zensical_build.VERSION) lacks what the site needs (README: "Choosing a builder").
-BUILDERS = ("mkdocs", "zensical")
-DEFAULT_BUILDER = "mkdocs"
 STAGING = ".site-"  # the prefix of the folders sites are built in, next to site/: .site-<pid>-<random>
 
 
