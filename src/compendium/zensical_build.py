@@ -42,8 +42,9 @@ import yaml
 
 from compendium.diagnostics import Diagnostic, Severity, display_path
 from compendium.engine_config import theme_folder
+from compendium.paths import CACHE_DIR
 
-WORKSPACE = Path(".cache") / "zensical"  # in the compendium's folder; Zensical's own cache is its .cache/
+WORKSPACE = Path(CACHE_DIR) / "zensical"  # in the compendium's folder; Zensical's own cache is its .cache/
 VERSION = "0.0.73"  # pinned in requirements-dev.txt: the newest that installs from the package index
 # The engine's partials written for Material for MkDocs' markup, which Zensical's theme does not share.
 MKDOCS_ONLY = ("partials/search.html",)
