@@ -139,3 +139,32 @@ def test_the_theme_folder_comes_from_the_installed_package() -> None:
 
     assert theme_folder() == Path(compendium.__file__).parent / "theme"
     assert (theme_folder() / "main.html").is_file()
+
+
+@pytest.mark.parametrize("base_path", ['["."]', '"."', '["parts"]'])
+def test_snippets_are_read_from_the_compendiums_folder_whatever_the_working_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base_path: str) -> None:
+    # `compendium serve --root DIR` loads the configuration wherever it was started: a relative base path
+    # must still name the compendium's folder, or the home page's parts are not found.
+    import markdown
+    from mkdocs.config import load_config
+
+    from compendium.engine_config import apply_engine_settings
+
+    root = tmp_path / "compendium"
+    (root / "docs" / ".includes").mkdir(parents=True)
+    (root / "parts").mkdir()
+    (root / "docs" / ".includes" / "part.md").write_text("From the includes folder.\n", "utf-8")
+    (root / "parts" / "other.md").write_text("From the parts folder.\n", "utf-8")
+    (root / "mkdocs.yml").write_text(f"site_name: X\ntheme:\n  name: material\nmarkdown_extensions:\n"
+                                     f"  - pymdownx.snippets:\n      base_path: {base_path}\n", "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "docs" / ".includes").mkdir(parents=True)
+    (elsewhere / "docs" / ".includes" / "part.md").write_text("From the wrong folder.\n", "utf-8")
+    monkeypatch.chdir(elsewhere)
+    config = load_config(str(root / "mkdocs.yml"))
+    assert apply_engine_settings(config, "mkdocs.yml") == []
+    md = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=config.mdx_configs)
+    assert md.convert('--8<-- "docs/.includes/part.md"') == "<p>From the includes folder.</p>"
+    if "parts" in base_path:
+        assert md.reset().convert('--8<-- "other.md"') == "<p>From the parts folder.</p>"

@@ -13,8 +13,9 @@ on the loaded configuration, before MkDocs builds or serves, merged with what th
   origin; a font that is set is an error.
 - the edit button's feature is on; the engine's stylesheet comes first among extra_css, so a compendium's
   own sheets can restyle it.
-- the Markdown extensions the pages are written for are added when missing, with "." among snippets'
-  base paths (the home page includes docs/.includes/) and check_paths on (a missing part stops the build).
+- the Markdown extensions the pages are written for are added when missing, with the compendium's folder
+  among snippets' base paths (the home page includes docs/.includes/), each relative base path read from
+  the folder of mkdocs.yml whatever the working directory, and check_paths on (a missing part stops the build).
 
 A setting that cannot be merged is a diagnostic at its line in mkdocs.yml (or the file it INHERITs from).
 """
@@ -89,9 +90,14 @@ def apply_engine_settings(config: Any, config_file: str) -> list[Diagnostic]:
             ("markdown_extensions",), "pymdownx.snippets has check_paths: false, so a missing part of the home "
             "page would be left out without a word", "remove check_paths: false (the engine sets it on)"))
     snippets["check_paths"] = True
+    # Snippets reads a relative base path from the working directory, which is the compendium's folder only
+    # when the command was run there (not `compendium serve --root DIR`): each is made relative to the folder
+    # of the configuration file instead, and that folder is always among them (docs/.includes/ is in it).
+    folder = Path(config.config_file_path).parent.resolve()
     base = snippets.get("base_path", ["."])
     base = [base] if isinstance(base, str) else list(base)
-    snippets["base_path"] = base if "." in base else [*base, "."]
+    absolute = [str(folder / path) for path in base]
+    snippets["base_path"] = absolute if str(folder) in absolute else [*absolute, str(folder)]
     return problems
 
 

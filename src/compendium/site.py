@@ -94,7 +94,7 @@ def _mkdocs(root: Path, config_file: str, staging: Path) -> tuple[bool, str, lis
 
     log = _MkDocsLog()
     docs_dir = root / DOCS_DIR
-    with _logged_to(log), contextlib.chdir(root):  # plugins read paths relative to it (snippets' base_path)
+    with _logged_to(log), contextlib.chdir(root):  # plugins may read paths relative to it
         try:
             config = load_config(str(root / config_file), strict=True, site_dir=str(staging))
             docs_dir = Path(config.docs_dir)
