@@ -85,7 +85,11 @@ def test_open_data_validates_and_counts_exactly_the_yaml(sample: Path) -> None:
         assert {"claims.json", "evidence.json", "references.json", "claims.csv", "README.txt",
                 "schemas/claims.schema.json"} <= names
         assert archive.read("claims.json") == (data / "claims.json").read_bytes()
-    assert "CC BY 4.0" in (data / "README.txt").read_text() or "CC-BY-4.0" in claims["licence"]
+    # The sample states its licence in mkdocs.yml (extra.licence); the files give it as stated.
+    assert ("Licence: Creative Commons Attribution 4.0 International (CC BY 4.0),\n"
+            "https://creativecommons.org/licenses/by/4.0/ . Quotations remain their authors'.\n"
+            ) in (data / "README.txt").read_text()
+    assert claims["licence"] == evidence["licence"] == "CC-BY-4.0"
 
 
 def test_verdict_change_shows_on_page_changelog_feed_and_json(sample: Path) -> None:
@@ -147,3 +151,58 @@ def test_a_redirect_page_escapes_its_addresses() -> None:
 
     page = _redirect_page('x"><script>alert(1)</script>', 'https://example.org/"><script>alert(2)</script>')
     assert "<script" not in page and page.count('"') == 14  # the template's own seven attributes
+
+
+def _with_licence(root: Path, licence: object) -> None:
+    config = yaml.safe_load((root / "mkdocs.yml").read_text("utf-8"))
+    config["extra"] = {"licence": licence} if licence is not None else {}
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
+
+
+def _data_page_and_files(root: Path) -> tuple[str, dict[str, str | bytes]]:
+    from compendium.render import render_pages
+
+    report, compendium = check(root)
+    assert compendium is not None, [d.format_text() for d in report.diagnostics]
+    pages = render_pages(compendium, read_settings(root), Edition("2026-01-01", ""))
+    page = pages["data.md"]
+    assert isinstance(page, str)
+    return page, pages
+
+
+def test_no_licence_stated_is_said_and_none_is_assumed(sample: Path) -> None:
+    _with_licence(sample, None)
+    page, files = _data_page_and_files(sample)
+    assert "No licence is stated for it" in page and "Creative Commons" not in page
+    readme = files["data/README.txt"]
+    assert isinstance(readme, str) and "Licence: none is stated." in readme and "Creative Commons" not in readme
+    claims = json.loads(files["data/claims.json"])
+    assert claims["licence"] is None
+    exported = json.loads(files["data/schemas/claims.schema.json"])
+    assert list(Draft202012Validator(exported).iter_errors({**claims, "claims": []})) == []
+
+
+def test_a_licence_is_shown_as_the_compendium_names_it_and_as_plain_text(sample: Path) -> None:
+    hostile = '<script>alert(1)</script> *Open* [x](javascript:alert(1)) licence'
+    _with_licence(sample, {"name": hostile, "url": "https://example.org/licence?a=1&b=2"})
+    page, files = _data_page_and_files(sample)
+    body = page.split("\n---\n", 1)[1]  # the front matter's description is text the theme escapes
+    assert "<script>" not in body and "[x](javascript" not in body and "*Open*" not in body
+    assert '<a href="https&#58;//example.org/licence?a&#61;1&#38;b&#61;2">&#60;script&#62;alert(1)' in body
+    readme = files["data/README.txt"]
+    assert isinstance(readme, str) and f"Licence: {hostile},\nhttps://example.org/licence?a=1&b=2 ." in readme
+    # No SPDX identifier stated: the JSON files name the licence by its name (their <, > as \u escapes).
+    assert json.loads(files["data/evidence.json"])["licence"] == hostile
+
+
+def test_a_bad_licence_setting_is_reported_at_its_line_in_mkdocs_yml(sample: Path) -> None:
+    text = (sample / "mkdocs.yml").read_text("utf-8")
+    text = text.replace("    url: https://creativecommons.org/licenses/by/4.0/\n",
+                        "    url: http://creativecommons.org/licenses/by/4.0/\n    version: 4\n")
+    (sample / "mkdocs.yml").write_text(text, "utf-8")
+    report, compendium = check(sample)
+    assert compendium is None
+    line = text.count("\n", 0, text.index("    url: http:")) + 1
+    found = {(d.path, d.line): d.message for d in report.errors}
+    assert "extra.licence.url" in found[("mkdocs.yml", line)], found
+    assert "version" in found[("mkdocs.yml", line + 1)], found

@@ -13,7 +13,7 @@ from typing import Any
 
 from compendium.edition import Edition
 from compendium.figurelinks import plain_record
-from compendium.model import Compendium
+from compendium.model import Compendium, Licence
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
 from compendium.text import csv_table
@@ -44,7 +44,9 @@ def _export_schema(kind: str, collection: str, extra: dict[str, Any], title: str
         "properties": {
             "edition": {"type": "object", "description": "The edition: commit date and commit.",
                         "properties": {"date": {"type": "string"}, "commit": {"type": "string"}}},
-            "licence": {"type": "string", "description": "The licence of the data."},
+            "licence": {"type": ["string", "null"],
+                        "description": "The licence of the data: its SPDX identifier (or its name, for a licence "
+                                       "that has none); null when the compendium states no licence."},
             collection: {"type": "array", "items": item},
         },
         "$defs": item.pop("$defs", {}),
@@ -67,8 +69,7 @@ README = """{name}: open data
 {underline}
 
 Edition: {edition}
-Licence: Creative Commons Attribution 4.0 International (CC BY 4.0),
-https://creativecommons.org/licenses/by/4.0/ . Quotations remain their authors'.
+Licence: {licence}. Quotations remain their authors'.
 
 Files
 - claims.json     every claim, as in the repository's claims/*.yml, with id and url
@@ -86,7 +87,10 @@ How to cite
 
 def export_files(compendium: Compendium, settings: SiteSettings, edition: Edition) -> dict[str, str | bytes]:
     """The open-data files by path under docs/."""
-    head = {"edition": {"date": edition.date, "commit": edition.commit}, "licence": "CC-BY-4.0"}
+    licence = compendium.licence
+    # The licence is the compendium's to state: where it states none, the files say so and assume none.
+    head = {"edition": {"date": edition.date, "commit": edition.commit},
+            "licence": (licence.spdx or licence.name) if licence else None}
     ratings = schema("claim")["$defs"]["rating"]["x-rating-values"]
     # Reader text as the reader reads it: a linked figure is its figure alone, without the notation.
     claims = [{**plain_record(c.record, "claim"), "id": c.id, "url": settings.page_url(f"claims/{c.id}")}
@@ -114,12 +118,19 @@ def export_files(compendium: Compendium, settings: SiteSettings, edition: Editio
         "schemas/common.schema.json": _dump(schema("common")),
         "schemas/references.schema.json": _dump(REFERENCES_SCHEMA),
         "README.txt": README.format(name=settings.site_name, underline="=" * (len(settings.site_name) + 12),
-                                    edition=edition.label,
+                                    edition=edition.label, licence=_licence_line(licence),
                                     citation=f"{settings.site_name}, edition {edition.label}. "
                                              f"{settings.site_url or ''}".strip()),
     }
     files[ZIP_NAME] = _zip(files)
     return {f"{FOLDER}/{name}": content for name, content in files.items()}
+
+
+def _licence_line(licence: Licence | None) -> str:
+    if licence is None:
+        return "none is stated"
+    # The address on a line of its own, set off by a space, so that a reader's program links it whole.
+    return f"{licence.name},\n{licence.url} " if licence.url else licence.name
 
 
 def _zip(files: dict[str, str | bytes]) -> bytes:

@@ -12,7 +12,8 @@ from compendium.schemas import resolve_ref, schema
 FILES = (("claim", "claims/<id>.yml"), ("evidence", "evidence/<id>.yml"), ("chart", "charts/<id>.yml"),
          ("topics", "topics.yml"), ("timeline", "timeline.yml"), ("redirects", "redirects.yml"),
          ("glossary", "glossary.yml"), ("questions", "questions.yml"), ("not_assessed", "not_assessed.yml"),
-         ("series", "series.yml"), ("about", "mkdocs.yml, under extra.about"))
+         ("series", "series.yml"), ("about", "mkdocs.yml, under extra.about"),
+         ("licence", "mkdocs.yml, under extra.licence"), ("verdicts", "mkdocs.yml, under extra.verdicts"))
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from compendium.bibliography import Reference, load_references
 from compendium.diagnostics import Diagnostic, display_path
 from compendium.intake import LINK_HINT, MAX_FILES, quote, scan_folder, special_files, visible
 from compendium.paths import (
-    ABOUT_KEYS,
     BIB_FILE,
     CONFIG_FILE,
+    CONFIG_PARTS,
     DATA_FOLDERS,
     DATA_SUFFIXES,
     DOCS_DIR,
@@ -39,7 +39,8 @@ class Sources:
     # Files that could not be read at all, by what they hold ("references", "topics"): no id or key they
     # would define can be checked, and every check that needed them is counted against the file.
     unread_files: dict[str, str] = field(default_factory=dict)
-    about: YamlDocument | None = None  # mkdocs.yml's extra.about, where it has one
+    # mkdocs.yml's parts that are the compendium's own (paths.CONFIG_PARTS), by kind, where it has them.
+    config: dict[str, YamlDocument] = field(default_factory=dict)
 
     @property
     def claims(self) -> dict[str, YamlDocument]:
@@ -137,14 +138,14 @@ def _check_docs(root: Path, problems: list[Diagnostic]) -> None:
                                        LINK_HINT))
 
 
-def _read_about(root: Path, problems: list[Diagnostic]) -> YamlDocument | None:
-    """mkdocs.yml's extra.about (the About page's settings), or None where it has none. A mkdocs.yml that
-    cannot be read at all is MkDocs' to report, with the rest of the site's build."""
+def _read_config_part(root: Path, keys: tuple[str, ...], problems: list[Diagnostic]) -> YamlDocument | None:
+    """The part of mkdocs.yml at keys (extra.about, extra.licence...), or None where it has none. A mkdocs.yml
+    that cannot be read at all is MkDocs' to report, with the rest of the site's build."""
     path = root / CONFIG_FILE
     if not path.is_file() or path.is_symlink():
         return None
     try:
-        document, found = load_yaml_part(path, display_path(path, root), ABOUT_KEYS)
+        document, found = load_yaml_part(path, display_path(path, root), keys)
     except YamlError:
         return None
     except OSError as exc:
@@ -193,7 +194,9 @@ def load_sources(root: Path) -> tuple[Sources, list[Diagnostic]]:
         elif kind in REQUIRED_FILES:
             sources.unread_files[kind] = name
             problems.append(Diagnostic(name, 0, 0, f"there is no {name}", REQUIRED_FILES[kind]))
-    sources.about = _read_about(root, problems)
+    for kind, keys in CONFIG_PARTS.items():
+        if (part := _read_config_part(root, keys, problems)) is not None:
+            sources.config[kind] = part
     bib_path = root / BIB_FILE
     if os.path.lexists(bib_path):
         loaded = load_references(bib_path, display_path(bib_path, root))

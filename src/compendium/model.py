@@ -312,6 +312,27 @@ class About:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """The licence of the compendium's text and data, as mkdocs.yml's extra.licence states it."""
+
+    name: str
+    spdx: str | None = None  # its SPDX identifier, e.g. CC-BY-4.0, where it has one
+    url: str | None = None
+
+    @classmethod
+    def of(cls, d: dict[str, Any]) -> Licence:
+        return cls(d["name"], d.get("id"), d.get("url"))
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a verdict of the scale is shown to readers: its label, and what it means (the method's words)."""
+
+    label: str
+    meaning: str
+
+
+@dataclass(frozen=True)
 class TimelineEvent:
     date: str
     title: str
@@ -354,6 +375,9 @@ class Compendium:
     not_assessed: tuple[NotAssessed, ...] = ()
     series: dict[str, Series] = field(default_factory=dict)
     about: About = field(default_factory=About)
+    licence: Licence | None = None  # None: the compendium states none, and its pages say so
+    # Every rating of the scale (the claim schema's), in the words the compendium shows it in.
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
 
     def claims_by_prominence(self) -> list[Claim]:
         """The claims as lists show them: the most prominent first, then by title."""

@@ -124,6 +124,15 @@ copyright: "{MARK} the licence of the text and data, for example: Text and data 
 # edit_uri: edit/main/docs/
 # Who makes the compendium, for its About page (until it is given, the page says it is not stated): editors,
 # funding, interests and contact under extra.about, as schemas/about.schema.json describes.
+# The licence of the text and data, which the open data's files and page state (until it is given, they say
+# that no licence is stated), under extra.licence as schemas/licence.schema.json describes, for example:
+# extra:
+#   licence:
+#     id: CC-BY-4.0
+#     name: Creative Commons Attribution 4.0 International (CC BY 4.0)
+#     url: https://creativecommons.org/licenses/by/4.0/
+# The words readers are shown for each verdict, where the engine's are not the compendium's: under
+# extra.verdicts, as schemas/verdicts.schema.json describes (the method page should use the same words).
 
 # `compendium build` adds the engine's own templates, stylesheet and Markdown extensions to these settings.
 theme:

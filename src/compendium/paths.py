@@ -13,10 +13,11 @@ DATA_FOLDERS = {"claims": "claim", "evidence": "evidence", "charts": "chart"}
 SINGLE_FILES = {"topics": "topics.yml", "timeline": "timeline.yml", "redirects": "redirects.yml",
                 "glossary": "glossary.yml", "questions": "questions.yml", "not_assessed": "not_assessed.yml",
                 "series": "series.yml"}
-# The site's configuration (MkDocs'), and where in it the About page's settings stand (checked against the
-# schema "about", like a data file).
+# The site's configuration (MkDocs'), and where in it the compendium's own settings stand, each checked
+# against the schema of its name like a data file: the About page's, the licence of the text and data, and
+# the words the verdict scale is shown in.
 CONFIG_FILE = "mkdocs.yml"
-ABOUT_KEYS = ("extra", "about")
+CONFIG_PARTS = {"about": ("extra", "about"), "licence": ("extra", "licence"), "verdicts": ("extra", "verdicts")}
 # The single files a compendium must have, with what to do when one is missing.
 REQUIRED_FILES = {"topics": "create topics.yml listing the topics claims are filed under"}
 BIB_FILE = "references.bib"

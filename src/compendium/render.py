@@ -179,7 +179,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     ratings: dict[str, int] = schema("claim")["$defs"]["rating"]["x-rating-values"]
     pages["data.md"] = render(
         "data.md.j2", edition_citation=citer.cite("", f"{settings.site_name}: the whole edition"),
-        rating_values=sorted(ratings.items(), key=lambda item: -item[1]),
+        rating_values=sorted(ratings.items(), key=lambda item: -item[1]), licence=compendium.licence,
         counts={"claims": len(compendium.claims), "evidence": len(compendium.evidence),
                 "references": len(compendium.references)})
     pages.update(_home_parts(render, compendium))

@@ -30,13 +30,16 @@ from compendium.model import (
     Compendium,
     Evidence,
     GlossaryTerm,
+    Licence,
     NotAssessed,
     Question,
     Series,
     TimelineEvent,
     Topic,
+    Verdict,
 )
 from compendium.paths import NOT_ASSESSED_PAGE
+from compendium.wording import engine_verdicts
 from compendium.yamlfile import JsonPath, YamlDocument
 
 # The kinds of item whose pages keep their address when their id is renamed (redirects.yml).
@@ -327,9 +330,16 @@ def link(sources: Sources) -> Compendium:
     series = {i: Series(i, s["title"], s.get("frequency")) for i, s in
               (sources.series.data if sources.series else {}).items()}
     backlinks = _backlinks(claims, evidence, timeline, glossary, not_assessed)
-    about = About.of(sources.about.data["extra"]["about"]) if sources.about is not None else About()
+    config = {kind: document.data["extra"][kind] for kind, document in sources.config.items()}
+    about = About.of(config["about"]) if "about" in config else About()
+    licence = Licence.of(config["licence"]) if "licence" in config else None
+    # The engine's neutral words for each verdict, where the compendium gives none of its own.
+    worded = config.get("verdicts", {})
+    verdicts = {rating: Verdict(worded.get(rating, {}).get("label", words.label),
+                                worded.get(rating, {}).get("meaning", words.meaning))
+                for rating, words in engine_verdicts().items()}
     return Compendium(sources.root, claims, evidence, charts, topics, timeline, dict(sources.references),
-                      backlinks, redirects, glossary, questions, not_assessed, series, about)
+                      backlinks, redirects, glossary, questions, not_assessed, series, about, licence, verdicts)
 
 
 def _backlinks(claims: dict[str, Claim], evidence: dict[str, Evidence], timeline: tuple[TimelineEvent, ...],

@@ -15,7 +15,7 @@ import jsonschema_rs
 
 from compendium.diagnostics import Diagnostic, did_you_mean
 from compendium.intake import quote
-from compendium.paths import DATA_FOLDERS, SINGLE_FILES
+from compendium.paths import CONFIG_PARTS, DATA_FOLDERS, SINGLE_FILES
 from compendium.yamlfile import YamlDocument
 
 if TYPE_CHECKING:  # python-jsonschema explains rejected documents only: imported when one is (see validator)
@@ -23,8 +23,8 @@ if TYPE_CHECKING:  # python-jsonschema explains rejected documents only: importe
     from jsonschema.exceptions import ValidationError
     from referencing import Registry
 
-# Every schema a data file is checked against, and the About page's settings in mkdocs.yml.
-KINDS = (*DATA_FOLDERS.values(), *SINGLE_FILES, "about")
+# Every schema a data file is checked against, and those of the compendium's own parts of mkdocs.yml.
+KINDS = (*DATA_FOLDERS.values(), *SINGLE_FILES, *CONFIG_PARTS)
 
 _JSON_TYPES = {dict: "a mapping of fields", list: "a list", str: "text", bool: "true or false",
                int: "a whole number", float: "a number", type(None): "nothing (an empty value)"}

@@ -28,8 +28,8 @@ def validate_sources(sources: Sources) -> list[Diagnostic]:
                 problems.extend(rules(document))
     for kind, document in sources.singles.items():
         problems.extend(validate(document, kind))
-    if sources.about is not None:
-        problems.extend(validate(sources.about, "about"))
+    for kind, document in sources.config.items():
+        problems.extend(validate(document, kind))
     problems.extend(check_method_page(sources.root))
     problems.extend(placeholder_problems(sources))
     return problems

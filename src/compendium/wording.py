@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from compendium.model import Figure
+from compendium.model import Figure, Verdict
+from compendium.schemas import schema
 
 VERIFICATION = {"verified": "checked against the source", "secondary": "known only from a secondary source",
                 "unverified": "not yet checked against the source"}
@@ -34,7 +35,16 @@ def releases_phrase(releases: tuple[str, ...], frequency: str | None) -> str:
 
 
 def rating_label(rating: str) -> str:
+    """The engine's own label for a rating ("mostly-accurate" -> "Mostly accurate"); pages show the
+    compendium's (Compendium.verdicts), which is this one unless mkdocs.yml's extra.verdicts words it."""
     return rating.replace("-", " ").capitalize()
+
+
+def engine_verdicts() -> dict[str, Verdict]:
+    """Every rating of the scale (the claim schema's, in its order) in the engine's neutral words: its label,
+    and its meaning as the schema describes it."""
+    rating = schema("claim")["$defs"]["rating"]
+    return {r: Verdict(rating_label(r), rating["x-enum-descriptions"][r]) for r in rating["enum"]}
 
 
 def format_number(value: float | int) -> str:
