@@ -192,7 +192,7 @@ def test_a_description_is_cut_at_a_word() -> None:
     assert compendium is not None
     claim = dataclasses.replace(compendium.claims["programme-pays-for-itself"], title="T" * 120,
                                 conclusion=LinkedText.parse("Long words " * 40))
-    text = claim_description(claim)
+    text = claim_description(claim, compendium.verdicts[claim.rating].label)
     assert len(text) <= DESCRIPTION_LIMIT and "Verdict: Unproven (certainty: very low)." in text  # always kept
 
 
@@ -240,7 +240,7 @@ def test_hostile_titles_are_literal_in_the_tags_and_on_the_cards(tmp_path: Path)
         head_html = raw[:raw.index("</head>")]
         assert claim.title not in head_html or "<" not in claim.title  # as text, never as markup
         # The card published is the one drawn from the title as typed (whose text is checked above).
-        card = claim_card(claim, read_settings(root))
+        card = claim_card(claim, read_settings(root), compendium.verdicts[claim.rating].label)
         assert card.title == claim.title and _card_text(card)[1:-3]
         assert (root / "site" / card_file(claim.id)).read_bytes() == draw_card(card)
 
@@ -261,7 +261,7 @@ def test_any_title_keeps_the_front_matter_readable(title: str) -> None:
     page = str(render_pages(compendium, read_settings(SAMPLE), Edition("2026-01-01", ""))[
         "claims/programme-pays-for-itself.md"])
     _, meta = get_data(page)
-    assert meta["description"] == claim_description(claim)
+    assert meta["description"] == claim_description(claim, compendium.verdicts[claim.rating].label)
     assert meta["jsonld"]["claimReviewed"] == title
     assert meta["share"]["image"] == SITE_URL + card_file(claim.id)
 
@@ -298,7 +298,7 @@ def test_the_record_shares_every_claim_with_its_card(real_site: Path) -> None:
         assert descriptions[page] == " ".join(meta["description"].split())
     for claim in compendium.claims.values():
         head = _head(real_site / "claims" / claim.id / "index.html")
-        assert head["description"] == [claim_description(claim)]
+        assert head["description"] == [claim_description(claim, compendium.verdicts[claim.rating].label)]
         assert head["og:image"] == [site_settings.site_url + card_file(claim.id)]
         with Image.open(real_site / card_file(claim.id)) as image:
             assert image.size == (WIDTH, HEIGHT)

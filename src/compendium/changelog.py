@@ -8,7 +8,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 from compendium.model import Claim, Compendium, Evidence
 from compendium.settings import SiteSettings
-from compendium.wording import rating_label
 
 
 @dataclass(frozen=True)
@@ -20,15 +19,17 @@ class Change:
     note: str
     rating: str = ""  # for "added" and "verdict": the claim's verdict after the change
     previous: str | None = None  # for "verdict": the verdict before
+    label: str = ""  # rating in the compendium's words
+    previous_label: str = ""  # previous in the compendium's words
     number: int = 0  # tells apart two changes of one page on one day (in the feed's entry ids)
 
     @property
     def headline(self) -> str:
         """The change in a line, as the feed's entry title."""
         if self.kind == "added":
-            return f"Claim added: {self.title} ({rating_label(self.rating)})"
+            return f"Claim added: {self.title} ({self.label})"
         if self.kind == "verdict":
-            return f"Verdict changed: {self.title}: {rating_label(self.previous or '')} to {rating_label(self.rating)}"
+            return f"Verdict changed: {self.title}: {self.previous_label} to {self.label}"
         return f"Correction: {self.title}"
 
 
@@ -40,7 +41,8 @@ def changes(compendium: Compendium) -> list[Change]:
         previous: str | None = None
         for i, entry in enumerate(claim.history):
             found.append(Change(entry.date, page, claim.title, "added" if i == 0 else "verdict", entry.note,
-                                entry.rating, previous, i))
+                                entry.rating, previous, compendium.verdicts[entry.rating].label,
+                                compendium.verdicts[previous].label if previous else "", i))
             previous = entry.rating
     items: list[tuple[str, Claim | Evidence]] = [("claims", c) for c in compendium.claims.values()]
     items.extend(("evidence", e) for e in compendium.evidence.values())

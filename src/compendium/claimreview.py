@@ -9,10 +9,10 @@ from compendium.bibliography import Reference
 from compendium.model import Claim
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
-from compendium.wording import rating_label
 
 
-def claim_review(claim: Claim, reference: Reference, settings: SiteSettings) -> dict[str, Any]:
+def claim_review(claim: Claim, reference: Reference, settings: SiteSettings, verdict_label: str) -> dict[str, Any]:
+    """The claim's ClaimReview; verdict_label is the verdict in the compendium's words."""
     values: dict[str, int] = schema("claim")["$defs"]["rating"]["x-rating-values"]
     appearance: dict[str, Any] = {"@type": "CreativeWork", "name": str(reference.csl.get("title", reference.key))}
     if reference.link:
@@ -27,7 +27,7 @@ def claim_review(claim: Claim, reference: Reference, settings: SiteSettings) -> 
                          "datePublished": claim.date},
         "author": {"@type": "Organization", "name": settings.site_name, "url": settings.site_url},
         "reviewRating": {"@type": "Rating", "ratingValue": values[claim.rating], "bestRating": max(values.values()),
-                         "worstRating": min(values.values()), "alternateName": rating_label(claim.rating)},
+                         "worstRating": min(values.values()), "alternateName": verdict_label},
         "datePublished": claim.history[0].date,
         "dateModified": claim.history[-1].date,
     }

@@ -52,7 +52,6 @@ from compendium.wording import (
     VERIFICATION,
     figure_value,
     format_number,
-    rating_label,
     releases_phrase,
 )
 
@@ -70,15 +69,15 @@ def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environme
     )
     # tojson writes front matter: as JSON that YAML reads as it is (see searchmeta.front_matter_value).
     env.policies["json.dumps_function"] = front_matter_value
-    ratings = schema("claim")["$defs"]["rating"]
-
     def cite(key: str, base: str) -> Markup:
         ref = compendium.references[key]
         return Markup(f"[{escape_inline(short_citation(ref))}]({base}references.md#{ref.anchor})")
 
     def verdict_badge(rating: str, base: str) -> Markup:
-        title = escape_inline(ratings["x-enum-descriptions"][rating])
-        return Markup(f'[{escape_inline(rating_label(rating))}]({base}method.md#verdict-{rating} "{title}")'
+        # The compendium's words for the verdict (rating is the schema's, so a safe anchor and class name).
+        verdict = compendium.verdicts[rating]
+        title = escape_inline(verdict.meaning)
+        return Markup(f'[{escape_inline(verdict.label)}]({base}method.md#verdict-{rating} "{title}")'
                       f"{{ .cx-verdict .cx-verdict--{rating} }}")
 
     def certainty_badge(certainty: str, base: str) -> Markup:
@@ -99,7 +98,8 @@ def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environme
         block=lambda value, prefix="": escape_block(value, prefix),
         cite=cite, verdict_badge=verdict_badge, certainty_badge=certainty_badge, chart_value=value_label,
         short_cite=lambda key: short_citation(compendium.references[key]),
-        rating_label=rating_label, number=format_number, preformatted=lambda v: Markup.escape(str(v)),
+        rating_label=lambda rating: compendium.verdicts[rating].label, number=format_number,
+        preformatted=lambda v: Markup.escape(str(v)),
         figure_value=figure_value, linkify=lambda html: Markup(link_urls(html)),
         verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
         design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__,
@@ -135,7 +135,8 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
         pages[f"claims/{claim.id}.md"] = render(
             "claim.md.j2", claim=claim, edit_url=settings.edit_url(claim.file) or None,
             evidence_rows=rows, stance_counts=stance_counts(rows),
-            jsonld=claim_review(claim, compendium.references[claim.source.ref], settings),
+            jsonld=claim_review(claim, compendium.references[claim.source.ref], settings,
+                                compendium.verdicts[claim.rating].label),
             citation=citer.cite(f"claims/{claim.id}", claim.title))
     for item in compendium.evidence.values():
         pages[f"evidence/{item.id}.md"] = render(

@@ -37,7 +37,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from compendium.model import Claim, Compendium
-from compendium.wording import rating_label
 
 # Claims, by prominence (1, a headline claim, to 5). Steps of 1.2: a claim matching one more of the words
 # searched for outranks a claim up to four steps more prominent; among claims matching alike, the more
@@ -143,7 +142,7 @@ def page_search(path: str, compendium: Compendium, forms: Forms | None = None) -
     if kind == "claims" and name in compendium.claims:
         claim = compendium.claims[name]
         words = " ".join(claim_words(*_claim_texts(claim, compendium), forms=forms))
-        tag = label(f"Claim · {rating_label(claim.rating)}") + f"<span hidden> {html.escape(words)}</span>"
+        tag = label(f"Claim · {compendium.verdicts[claim.rating].label}") + f"<span hidden> {html.escape(words)}</span>"
         return {"search": {"boost": CLAIM_BOOST[claim.prominence]}, "tags": [tag]}
     if kind == "evidence" and name in compendium.evidence:
         certainty = compendium.evidence[name].quality.certainty.replace("-", " ")

@@ -26,7 +26,6 @@ from compendium.files import has_shape, read_record, sha256_file, write_file
 from compendium.model import Claim, Compendium
 from compendium.processes import cores, worker_context
 from compendium.settings import SiteSettings
-from compendium.wording import rating_label
 
 CARDS = "assets/compendium/cards"  # under docs/ (and so in the site): the one place the cards' folder is named
 # The card of every page but a claim's: "index" is an id no claim can take (common.schema.json reserves it).
@@ -78,8 +77,9 @@ def _certainty(claim: Claim) -> str:
     return f"Certainty of the evidence: {claim.certainty.replace('-', ' ')}" if claim.certainty else ""
 
 
-def claim_card(claim: Claim, settings: SiteSettings) -> Card:
-    verdict = f"Verdict: {rating_label(claim.rating)}"
+def claim_card(claim: Claim, settings: SiteSettings, verdict_label: str) -> Card:
+    """A claim's share card; verdict_label is its verdict in the compendium's words."""
+    verdict = f"Verdict: {verdict_label}"
     certainty = _certainty(claim)
     alt = f"{claim.title}. {verdict}." + (f" {certainty}." if certainty else "") + f" {settings.site_name}"
     return Card(claim.id, settings.site_name, claim.title, verdict, certainty, _address(settings), alt)
@@ -91,7 +91,8 @@ def site_card(settings: SiteSettings) -> Card:
 
 
 def all_cards(compendium: Compendium, settings: SiteSettings) -> list[Card]:
-    return [site_card(settings), *(claim_card(c, settings) for c in compendium.claims.values())]
+    return [site_card(settings), *(claim_card(c, settings, compendium.verdicts[c.rating].label)
+                                  for c in compendium.claims.values())]
 
 
 def _drawing_code_hash() -> str:

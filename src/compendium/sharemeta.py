@@ -22,7 +22,6 @@ from compendium.model import Claim, Compendium
 from compendium.searchmeta import with_front_matter
 from compendium.settings import SiteSettings
 from compendium.sharecard import HEIGHT, WIDTH, Card, card_file, claim_card, site_card
-from compendium.wording import rating_label
 
 # X shows at most 200 characters of a card's description, and search engines cut theirs shorter on their
 # own. A claim's title is at most 120 characters (claim.schema.json), so its verdict always fits.
@@ -47,8 +46,9 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
-def claim_description(claim: Claim) -> str:
-    verdict = f"Verdict: {rating_label(claim.rating)}"
+def claim_description(claim: Claim, verdict_label: str) -> str:
+    """A claim page's description; verdict_label is its verdict in the compendium's words."""
+    verdict = f"Verdict: {verdict_label}"
     if claim.certainty:
         verdict += f" (certainty: {claim.certainty.replace('-', ' ')})"
     return trimmed(" ".join(part for part in (_sentence(claim.title), f"{verdict}.",
@@ -85,7 +85,8 @@ def page_description(path: str, page: str, compendium: Compendium) -> str:
     """The description of the generated page at path (under docs/), or '' for the site's."""
     kind, _, name = path.removesuffix(".md").partition("/")
     if kind == "claims" and name in compendium.claims:
-        return claim_description(compendium.claims[name])
+        claim = compendium.claims[name]
+        return claim_description(claim, compendium.verdicts[claim.rating].label)
     if kind == "evidence" and name in compendium.evidence:
         item = compendium.evidence[name]
         certainty = item.quality.certainty.replace("-", " ")
@@ -114,8 +115,8 @@ def add_sharing(pages: dict[str, str | bytes], compendium: Compendium, settings:
         if not path.endswith(".md") or not isinstance(page, str) or any(p.startswith(".") for p in path.split("/")):
             continue
         kind, _, name = path.removesuffix(".md").partition("/")
-        card = claim_card(compendium.claims[name], settings) if kind == "claims" and name in compendium.claims \
-            else site
+        claim = compendium.claims.get(name) if kind == "claims" else None
+        card = claim_card(claim, settings, compendium.verdicts[claim.rating].label) if claim else site
         meta: dict[str, Any] = {}
         description = page_description(path, page, compendium)
         if description:

@@ -47,7 +47,6 @@ from compendium.wording import (
     VERIFICATION,
     figure_value,
     format_number,
-    rating_label,
     releases_phrase,
 )
 
@@ -243,7 +242,6 @@ class _Builder:
         self.claim_labels = {c.id: f"C{i}" for i, c in enumerate(self.claims, 1)}
         self.evidence_labels = {e: f"E{i}" for i, e in enumerate(compendium.evidence, 1)}
         ratings = schema("claim")["$defs"]["rating"]
-        self.rating_descriptions: dict[str, str] = ratings["x-enum-descriptions"]
         self.rating_order = sorted(ratings["x-rating-values"], key=lambda r: -ratings["x-rating-values"][r])
         self.chart_homes = self._chart_homes()
         self.method_anchors: set[str] = set()
@@ -334,8 +332,8 @@ class _Builder:
             "statement": paragraphs(claim.statement), "claimant": one_line(claim.claimant),
             "role": one_line(claim.claimant_role), "date": claim.date,
             "side": claim.side or "other", "side_label": SIDES.get(claim.side or "other", ""),
-            "rating": claim.rating, "rating_label": rating_label(claim.rating),
-            "rating_description": self.rating_descriptions[claim.rating],
+            "rating": claim.rating, "rating_label": self.compendium.verdicts[claim.rating].label,
+            "rating_description": self.compendium.verdicts[claim.rating].meaning,
             "certainty": claim.certainty or "", "certainty_label": (claim.certainty or "").replace("-", " "),
             "conclusion": linked_paragraphs(claim.conclusion),
             "conclusion_line": first_sentence(claim.conclusion.plain if claim.conclusion else None),
@@ -349,7 +347,8 @@ class _Builder:
             "also": [self.citation(c) for c in claim.also_made_in],
             "responses": [{"date": r.date, "note": paragraphs(r.note), "source": self.citation(r.source)}
                           for r in claim.responses],
-            "history": [[h.date, rating_label(h.rating), one_line(h.note)] for h in reversed(claim.history)],
+            "history": [[h.date, self.compendium.verdicts[h.rating].label, one_line(h.note)]
+                        for h in reversed(claim.history)],
             "corrections": self.corrections(claim.corrections),
             "file": claim.file,
         }
@@ -455,7 +454,7 @@ class _Builder:
         counts = {r: {side: 0 for side, _ in sides} for r in self.rating_order}
         for claim in claims:
             counts[claim.rating][claim.side or "other"] += 1
-        rows = [[rating_label(r), r, *[counts[r][side] for side, _ in sides], sum(counts[r].values())]
+        rows = [[self.compendium.verdicts[r].label, r, *[counts[r][side] for side, _ in sides], sum(counts[r].values())]
                 for r in self.rating_order]
         by_side = [sum(1 for c in claims if (c.side or "other") == side) for side, _ in sides]
         headlines = [c for c in claims if c.prominence <= 2] or claims[:6]
@@ -466,7 +465,8 @@ class _Builder:
             "sides": [label for _, label in sides], "rows": rows, "totals": [*by_side, len(claims)],
             "who": ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1] if named else "",
             "headlines": [c.id for c in headlines],
-            "ratings": [{"id": r, "label": rating_label(r), "description": self.rating_descriptions[r]}
+            "ratings": [{"id": r, "label": self.compendium.verdicts[r].label,
+                         "description": self.compendium.verdicts[r].meaning}
                         for r in self.rating_order],
             "certainties": [{"id": c, "label": c.replace("-", " ").capitalize(), "meaning": meaning}
                             for c, meaning in CERTAINTIES.items()],
