@@ -110,3 +110,42 @@ def test_the_record_cites_no_document_by_its_copy_on_a_mirror() -> None:
     assert loaded.read and loaded.references
     assert [p.message for p in loaded.problems if "a site that copies" in p.message] == []
     assert [ref.key for ref in loaded.references.values() if mirror_host(ref.url)] == []
+
+
+def _formatted(tmp_path: Path, text: str) -> str:
+    refs, _, problems = _load(tmp_path, text)
+    assert problems == [], [p.format_text() for p in problems]
+    return format_references(refs)[next(iter(refs))]
+
+
+def test_a_newspaper_or_magazine_article_is_not_printed_as_a_preprint(tmp_path: Path) -> None:
+    entry = ("@article{smith2019waits, author = {Smith, Jane}, title = {Therapy waits grow}, "
+             "journaltitle = {The Daily Example}, date = {2019-05-03}, url = {https://example.org/a}{extra}}\n")
+    # As a journal article (no volume, no pages) the style marks it a preprint: the reason for entrysubtype.
+    assert "[Preprint]" in _formatted(tmp_path, entry.replace("{extra}", ""))
+    for subtype in ("newspaper", "Magazine"):
+        printed = _formatted(tmp_path, entry.replace("{extra}", f", entrysubtype = {{{subtype}}}"))
+        assert printed == ("Smith, J. (2019) ‘Therapy waits grow’, <i>The Daily Example</i>, 3 May. "
+                           "Available at: https://example.org/a."), subtype
+
+
+def test_an_entrysubtype_that_says_nothing_is_an_error_at_its_entry(tmp_path: Path) -> None:
+    _, _, problems = _load(tmp_path, "@misc{a, title = {t}, year = {2020}}\n\n"
+                                     "@article{b, title = {t}, year = {2020}, entrysubtype = {<blog>}}\n"
+                                     "@online{c, title = {t}, year = {2020}, entrysubtype = {newspaper}}\n")
+    found = [(p.line, p.message) for p in problems]
+    assert found == [(3, "the entrysubtype of 'b' is '<blog>', which says nothing to the bibliography of a @article"),
+                     (4, "the entrysubtype of 'c' is 'newspaper', which says nothing to the bibliography of a "
+                         "@online")], found
+    assert "entrysubtype = {newspaper}" in problems[0].hint
+
+
+def test_a_report_keeps_its_type_and_number(tmp_path: Path) -> None:
+    for kind in ("techreport", "report"):
+        printed = _formatted(tmp_path, f"@{kind}{{r, author = {{{{Example Institute}}}}, title = {{Waiting times}}, "
+                                       "institution = {Example Institute}, type = {Research report}, "
+                                       "number = {RR-12}, year = {2019}}\n")
+        assert printed == ("Example Institute (2019) <i>Waiting times</i>. Research report RR-12. "
+                           "Example Institute."), kind
+    refs, _, _ = _load(tmp_path, "@article{j, title = {t}, journal = {J}, number = {3}, year = {2020}}\n")
+    assert refs["j"].csl["issue"] == "3" and "number" not in refs["j"].csl  # a journal's number is its issue

@@ -49,6 +49,12 @@ _CSL_TYPES = {
     "report": "report", "phdthesis": "thesis", "mastersthesis": "thesis", "online": "webpage",
     "misc": "webpage", "unpublished": "manuscript", "manual": "report",
 }
+# An article in a newspaper or a magazine is written @article with biblatex's entrysubtype naming which:
+# as a journal article (the default) it would print "[Preprint]", having no volume or pages.
+_ARTICLE_SUBTYPES = {"newspaper": "article-newspaper", "magazine": "article-magazine"}
+# The entry types whose number is the report's own ("Research report 12"), not a journal's issue, and whose
+# type field says what kind of report it is (CSL's genre).
+_NUMBERED_TYPES = frozenset({"techreport", "report", "manual"})
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _BLOCK_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
@@ -350,7 +356,22 @@ def to_csl(entry: Entry, display: str) -> tuple[dict[str, Any], list[Diagnostic]
     fields = {f.key.lower(): f.value for f in entry.fields}
     line = (entry.start_line or 0) + 1
     problems = []
-    csl: dict[str, Any] = {"id": entry.key, "type": _CSL_TYPES.get(entry.entry_type.lower(), "document")}
+    entry_type = entry.entry_type.lower()
+    csl: dict[str, Any] = {"id": entry.key, "type": _CSL_TYPES.get(entry_type, "document")}
+    if "entrysubtype" in fields:
+        subtype = " ".join(str(fields["entrysubtype"]).split()).lower()
+        if entry_type == "article" and subtype in _ARTICLE_SUBTYPES:
+            csl["type"] = _ARTICLE_SUBTYPES[subtype]
+        else:
+            problems.append(Diagnostic(
+                display, line, 1, f"the entrysubtype of {quote(entry.key)} is {quote(subtype)}, which says nothing "
+                f"to the bibliography of a @{entry_type}",
+                "for an article in a newspaper or a magazine, write @article with entrysubtype = {newspaper} or "
+                "entrysubtype = {magazine} and the paper's name in journaltitle; otherwise remove entrysubtype"))
+    if entry_type in _NUMBERED_TYPES:
+        for bib, key in (("number", "number"), ("type", "genre")):
+            if bib in fields:
+                csl[key] = _latex(" ".join(str(fields[bib]).split()))
     for name in ("author", "editor"):
         if name in fields:
             csl[name] = _names(fields[name])
@@ -360,6 +381,8 @@ def to_csl(entry: Entry, display: str) -> tuple[dict[str, Any], list[Diagnostic]
              "address": "publisher-place", "location": "publisher-place", "isbn": "ISBN", "issn": "ISSN",
              "howpublished": "container-title", "note": "note", "doi": "DOI", "url": "URL",
              "chapter": "chapter-number"}
+    if entry_type in _NUMBERED_TYPES:
+        del plain["number"]  # the report's own number, set above
     for bib, key in plain.items():
         if bib in fields and key not in csl:
             value = " ".join(str(fields[bib]).split())
