@@ -14,8 +14,9 @@ TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SAMPLE = TESTS / "sample"
 BAD_INPUTS = TESTS / "bad_inputs"  # one folder a case, its files replacing the sample's
-GENERATED = ("docs/claims", "docs/evidence", "docs/topics", "docs/charts", "docs/references.md", "docs/timeline.md",
-             "docs/glossary.md", "docs/about.md", "docs/assets", "docs/.generated", ".cache", "site")
+GENERATED = ("docs/claims", "docs/evidence", "docs/topics", "docs/charts", "docs/series", "docs/references.md",
+             "docs/timeline.md", "docs/glossary.md", "docs/about.md", "docs/assets", "docs/.generated", ".cache",
+             "site")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

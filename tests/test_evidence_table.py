@@ -108,10 +108,18 @@ def test_the_page_and_the_pdf_show_the_series_as_one_row(tmp_path: Path) -> None
     pages = render_pages(compendium, read_settings(compendium.root), edition)
     page = pages["claims/most-participants-keep-walking.md"]
     assert "**Evidence listed:** 1 for, 1 against, 0 qualifying, counting a series of releases once" in page
-    assert "<td>The programme&#39;s annual report</td>" in page
-    assert "<summary>2 yearly releases, 2019-20 to 2020-21</summary>" in page
-    assert page.index("(../evidence/annual-report-retention.md): The programme") < \
-        page.index("(../evidence/annual-report-retention-2020-21.md): The next year")
+    # The row names the series and links to its page, where what each release says on this claim stands.
+    assert "[The programme&#39;s annual report](../series/walking-annual-report.md)</td>" in page
+    row = ("[2 yearly releases, 2019-20 to 2020-21]"
+           "(../series/walking-annual-report.md#claim-most-participants-keep-walking)")
+    assert row in page
+    series_page = pages["series/walking-annual-report.md"]
+    assert "# The programme&#39;s annual report" in series_page
+    assert "### Most participants keep walking { #claim-most-participants-keep-walking }" in series_page
+    assert series_page.index("(../evidence/annual-report-retention.md): The programme") < \
+        series_page.index("(../evidence/annual-report-retention-2020-21.md): The next year")
+    assert "**Release** 2020-21 of [The programme&#39;s annual report](../series/walking-annual-report.md)" in \
+        pages["evidence/annual-report-retention-2020-21.md"]
     document = print_document(compendium, read_cover(compendium.root, edition))
     title = compendium.claims["most-participants-keep-walking"].title
     claim = next(c for c in document["claims"] if c["title"] == title)

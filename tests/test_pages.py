@@ -1,6 +1,6 @@
 """The supporting pages, read as a browser gets them (parsed HTML of the built site): the chart gallery and each
-chart's own page, a topic's "What we know", the About page with and without mkdocs.yml's extra.about, the 404
-page in the site and in the offline edition's build, and the navigation's "For contributors"."""
+chart's own page, each series' page, a topic's "What we know", the About page with and without mkdocs.yml's
+extra.about, the 404 page in the site and in the offline edition's build, and the navigation's "For contributors"."""
 
 from __future__ import annotations
 
@@ -113,17 +113,64 @@ def test_sample_gallery_and_chart_page(sample_build: Path) -> None:
     assert "2 values from 2 sources, shown on 2 pages" in card.get_text()
 
 
+# --- A series' page -----------------------------------------------------------------------------------------------
+
+def test_each_series_page_lists_its_releases_and_what_each_says_on_each_claim(real_site: Path,
+                                                                                record: Compendium) -> None:
+    """A claim page shows a series' releases as one row whose link lands on the claim's part of the series'
+    page; there each release the claim cites is listed with what it says on the claim, linked to its page."""
+    assert record.series
+    for series_id, series in record.series.items():
+        page_path = f"series/{series_id}/"
+        body = article(soup(real_site / page_path / "index.html"))
+        heading = body.find("h1")
+        assert heading is not None and heading.get_text(strip=True).rstrip("¶") == series.title
+        releases = {e.id for e in record.evidence.values() if e.series and e.series.id == series_id}
+        table = body.find("table")
+        assert table is not None
+        listed = {str(a["href"]).split("/")[-2] for a in table.select("tbody a[href]")}
+        assert listed == releases, f"{series_id}: the table lists {listed}, not its releases {releases}"
+        for claim in record.claims.values():
+            cited = [c for c in claim.evidence if c.id in releases]
+            part = body.find(id=f"claim-{claim.id}")
+            assert (part is not None) == bool(cited), f"{series_id}: {claim.id} cited {len(cited)} releases"
+            if not cited:
+                continue
+            # Two releases or more taking one stance are one row on the claim's page, linked to this part.
+            grouped = any(sum(c.stance == stance for c in cited) > 1 for stance in {c.stance for c in cited})
+            row_link = soup(real_site / "claims" / claim.id / "index.html").find(
+                "a", href=f"../../series/{series_id}/#claim-{claim.id}")
+            assert (row_link is not None) == grouped, f"{claim.id}: row linked to {page_path}: {row_link}"
+            items = []
+            for sibling in part.find_next_siblings():
+                if sibling.name in ("h2", "h3"):
+                    break
+                items += sibling.select("li") if sibling.name == "ul" else []
+            assert len(items) == len(cited), f"{series_id}: {claim.id}: {len(items)} listed, {len(cited)} cited"
+            texts = [" ".join(item.get_text().split()) for item in items]
+            for item in items:
+                anchor = item.find("a")
+                assert anchor is not None and target(real_site, page_path, str(anchor["href"])).is_file()
+            for cite in cited:
+                note = " ".join((cite.note or "").split())
+                assert any(note in text for text in texts), f"{series_id}: {claim.id}: {cite.id}'s note not shown"
+
+
 def _chart_page_problems(site: Path, chart_id: str, site_url: str) -> list[str]:
     page_path = f"charts/{chart_id}/"
     page = soup(site / "charts" / chart_id / "index.html")
     body = article(page)
     problems = []
-    images = body.select("a.cx-chart-link > img.cx-chart")
-    if {tuple(i["class"]) for i in images} != {("cx-chart", "cx-chart--wide"), ("cx-chart", "cx-chart--narrow")}:
-        problems.append(f"{chart_id}: charts shown {[i['class'] for i in images]}")
-    for image in images:
-        if not image.get("alt") or not target(site, page_path, str(image["src"])).is_file():
-            problems.append(f"{chart_id}: image {image['src']} without alt text or file")
+    # One image with its alt text, and the phone's drawing a source of the same <picture> (chart_picture.py).
+    images = body.select("a.cx-chart-link > picture > img.cx-chart")
+    narrow = body.select("a.cx-chart-link > picture > source[media][srcset]")
+    if len(images) != 1 or len(narrow) != 1:
+        problems.append(f"{chart_id}: charts shown {images} {narrow}")
+    for address in [str(i["src"]) for i in images if i.get("alt")] + [str(s["srcset"]) for s in narrow]:
+        if not target(site, page_path, address).is_file():
+            problems.append(f"{chart_id}: image {address} without its file")
+    if any(not i.get("alt") for i in images):
+        problems.append(f"{chart_id}: an image without alt text")
     with target(site, page_path, f"../../assets/compendium/charts/{chart_id}.csv").open(encoding="utf-8") as data:
         rows = list(csv.DictReader(data))
     table = body.select_one(".cx-chart-data table")

@@ -11,8 +11,12 @@ on the loaded configuration, before MkDocs builds or serves, merged with what th
   one the engine supplies (that would switch a safety part off), which is an error naming the file.
 - font is false unless set: Material's default fetches Roboto from Google, and no page requests another
   origin; a font that is set is an error.
-- the edit button's feature is on; the engine's stylesheet comes first among extra_css, so a compendium's
-  own sheets can restyle it.
+- the edit button's feature is on, and so is navigation.prune (the sidebar of a page holds the sections
+  it is in, not every page of every section: a smaller page, and a build that grows with the pages); the
+  engine's stylesheet comes first among extra_css, so a compendium's own sheets can restyle it.
+- the folders of generated pages (one page per claim, evidence item, topic, chart, series) are not in the
+  navigation (their index pages are): MkDocs' not_in_nav gets them besides what the compendium lists, so
+  that a new kind of page needs no change to any compendium's mkdocs.yml.
 - the Markdown extensions the pages are written for are added when missing, with the compendium's folder
   among snippets' base paths (the home page includes docs/.includes/), each relative base path read from
   the folder of mkdocs.yml whatever the working directory, and check_paths on (a missing part stops the build).
@@ -28,16 +32,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pathspec
 import yaml
 
 from compendium.diagnostics import Diagnostic
 
 STYLESHEET = "assets/compendium/compendium.css"  # written into docs/ by the build (render.py)
 EDIT_FEATURE = "content.action.edit"
+REQUIRED_FEATURES = (EDIT_FEATURE, "navigation.prune")
+# The generated pages reached through their index pages, not the navigation (a sidebar with every page in
+# it makes the build grow with the square of the pages).
+NOT_IN_NAV = ("/charts/*.md", "/claims/*.md", "/evidence/*.md", "/topics/*.md", "/series/*.md")
 # The extensions the generated Markdown is written for, with their settings when the compendium names none.
 MARKDOWN_EXTENSIONS: dict[str, dict[str, Any]] = {
     "attr_list": {}, "md_in_html": {}, "tables": {}, "admonition": {}, "toc": {"permalink": True},
     "pymdownx.snippets": {"base_path": ["."], "check_paths": True},
+    "compendium.chart_picture": {},  # a chart's two drawings as one <picture> (chart_picture.py)
 }
 _files = contextlib.ExitStack()
 atexit.register(_files.close)
@@ -77,8 +87,9 @@ def apply_engine_settings(config: Any, config_file: str) -> list[Diagnostic]:
             "remove the setting, or set font: false: no page of the compendium requests another site"))
     theme["font"] = False
     features = list(theme.get("features") or [])
-    if EDIT_FEATURE not in features:
-        theme["features"] = [*features, EDIT_FEATURE]
+    theme["features"] = [*features, *(f for f in REQUIRED_FEATURES if f not in features)]
+    engine_spec = pathspec.gitignore.GitIgnoreSpec.from_lines(NOT_IN_NAV)
+    config.not_in_nav = engine_spec if config.not_in_nav is None else config.not_in_nav + engine_spec
     config.extra_css = [STYLESHEET, *(css for css in config.extra_css if css != STYLESHEET)]
     for name, settings in MARKDOWN_EXTENSIONS.items():
         if name not in config.markdown_extensions:

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from compendium.engine_config import NOT_IN_NAV
 from compendium.files import write_file
 from compendium.load import load_sources
 from compendium.paths import BIB_FILE, DATA_FOLDERS, DOCS_DIR, METHOD_ANCHORS, METHOD_PAGE, SINGLE_FILES
@@ -44,7 +45,6 @@ def nav_lines(left_out: dict[str, str] | None = None) -> list[str]:
         else:
             lines += [f"  - {title}:", *(f"      - {sub}: {page}" for sub, page in entry)]
     return lines
-NOT_IN_NAV = ("/charts/*.md", "/claims/*.md", "/evidence/*.md", "/topics/*.md")
 # What each verdict of the scale means, as a new compendium's method page first says it (its editors may
 # reword it: the words are theirs).
 VERDICT_WORDS = {
@@ -59,8 +59,9 @@ EXAMPLES = {"topic": "example-topic", "reference": "example-source", "evidence":
             "chart": "example-chart", "claim": "example-claim"}
 # What `compendium build` writes into a compendium: kept out of its repository.
 GENERATED = ("/site/", "/site.previous/", "/.site-*/", "/.cache/", *(f"/{DOCS_DIR}/{name}" for name in (
-    "claims/", "evidence/", "topics/", "charts/", "references.md", "timeline.md", "glossary.md", "changelog.md",
-    "data.md", "fields.md", "about.md", "data/", "feed.xml", "assets/compendium/", ".generated", f"{INCLUDES}/")))
+    "claims/", "evidence/", "topics/", "charts/", "series/", "references.md", "timeline.md", "glossary.md",
+    "changelog.md", "data.md", "fields.md", "about.md", "data/", "feed.xml", "assets/compendium/", ".generated",
+    f"{INCLUDES}/")))
 
 
 class InitError(Exception):

@@ -27,13 +27,13 @@ from compendium.cite import CACHE as PAGE_CITATION_CACHE
 from compendium.cite import PageCiter
 from compendium.claimreview import claim_review
 from compendium.edition import Edition
-from compendium.evidence_table import CERTAINTY_VALUES, evidence_rows, source_year, stance_counts
+from compendium.evidence_table import CERTAINTY_VALUES, EvidenceRow, evidence_rows, source_year, stance_counts
 from compendium.export import export_files
 from compendium.fieldref import field_sections
 from compendium.figurelinks import EXAMPLE as FIGURE_LINK_EXAMPLE
 from compendium.figurelinks import FIGURE_CHARS, FigureLink, LinkedText, finding_anchor
 from compendium.files import WriteStats, read_regular, write_file
-from compendium.model import Chart, Compendium
+from compendium.model import Chart, Claim, Compendium, Evidence
 from compendium.paths import CONFIG_FILE, NOT_ASSESSED_PAGE, SINGLE_FILES
 from compendium.schemas import schema
 from compendium.searchmeta import add_search, front_matter_value
@@ -105,8 +105,9 @@ def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environme
         design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__,
         certainty=lambda v: v.replace("-", " "), side_label=SIDES.__getitem__,
         certainty_symbols=CERTAINTY_SYMBOLS.__getitem__, independent_short=INDEPENDENT_SHORT.__getitem__,
-        stance_label=STANCE_LABELS.__getitem__,
-        releases=lambda row: releases_phrase(row.releases, row.series.frequency if row.series else None),
+        stance_label=STANCE_LABELS.__getitem__, series_anchor=lambda claim_id: Markup(f"claim-{claim_id}"),
+        releases=lambda row, series=None: releases_phrase(row.releases, (row.series or series).frequency
+                                                          if row.series or series else None),
         explain=lambda text, base: linker(escape_inline(text) if not isinstance(text, Markup) else text, base),
     )
     return env
@@ -122,7 +123,7 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
         "topics": compendium.topics, "backlinks": compendium.backlinks,
         "chart_points": {c.id: plotted_points(c, compendium) for c in compendium.charts.values()},
         "claims_in_order": compendium.claims_by_prominence(),
-        "not_assessed": compendium.not_assessed,
+        "not_assessed": compendium.not_assessed, "series": compendium.series,
     }
     pages: dict[str, str | bytes] = {}
 
@@ -143,6 +144,13 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
             "evidence.md.j2", item=item, edit_url=settings.edit_url(item.file) or None,
             citation=citer.cite(f"evidence/{item.id}", item.title),
             used_by=compendium.backlinks.claims_by_evidence.get(item.id, ()))
+    for series_id, series in compendium.series.items():
+        items, bearing = _series_releases(series_id, compendium)
+        pages[f"series/{series_id}.md"] = render(
+            "series.md.j2", this_series=series, items=items, bearing=bearing,
+            summary=releases_phrase(tuple(dict.fromkeys(i.series.release for i in items if i.series)),
+                                    series.frequency).capitalize(),
+            edit_url=settings.edit_url(SINGLE_FILES["series"]) or None)
     pages["claims/index.md"] = render("claims_index.md.j2", **_claims_index_context(compendium))
     pages["evidence/index.md"] = render("evidence_index.md.j2", **_evidence_index_context(compendium))
     pages["topics/index.md"] = render("topics_index.md.j2")
@@ -192,6 +200,21 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     for name in ("compendium.css", "indexes.js"):
         pages[f"{ASSETS}/{name}"] = resources.files("compendium").joinpath(f"assets/{name}").read_text("utf-8")
     return pages
+
+
+def _series_releases(series_id: str,
+                     compendium: Compendium) -> tuple[list[Evidence], list[tuple[Claim, list[EvidenceRow]]]]:
+    """A series' releases in the order of their periods, and each claim they bear on (by prominence) with
+    its rows of them: one for each stance they take on it, a release alone in its stance a row of its own."""
+    items = sorted((e for e in compendium.evidence.values() if e.series and e.series.id == series_id),
+                   key=lambda e: (e.series.release if e.series else "", e.title))
+    bearing = []
+    for claim in compendium.claims_by_prominence():
+        rows = [row for row in evidence_rows(claim, compendium)
+                if any(e.item.series and e.item.series.id == series_id for e in row.entries)]
+        if rows:
+            bearing.append((claim, rows))
+    return items, bearing
 
 
 # Who makes claims, as the lists group them: (side, label).

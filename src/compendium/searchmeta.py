@@ -151,6 +151,8 @@ def page_search(path: str, compendium: Compendium, forms: Forms | None = None) -
         return {"search": {"boost": ITEM_BOOST}, "tags": [label("Topic")]}
     if kind == "charts" and name in compendium.charts:
         return {"search": {"boost": ITEM_BOOST}, "tags": [label("Chart")]}
+    if kind == "series" and name in compendium.series:  # it lists its releases, which have pages of their own
+        return {"search": {"boost": LIST_BOOST}, "tags": [label("Series of releases")]}
     if path in PAGES:
         text, boost = PAGES[path]
         return {"search": {"boost": boost}, "tags": [label(text)]}

@@ -24,7 +24,8 @@ import yaml
 
 # The navigation of tests/sample/mkdocs.yml (tests/test_synth.py checks that the whole files agree): every
 # page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
-from compendium.new_compendium import NOT_IN_NAV, VERDICT_WORDS, nav_lines
+from compendium.engine_config import NOT_IN_NAV
+from compendium.new_compendium import VERDICT_WORDS, nav_lines
 
 RATINGS = ("accurate", "mostly-accurate", "misleading", "inaccurate", "unproven")
 DESIGNS = ("rct", "systematic-review", "cohort", "service-evaluation", "official-statistics",

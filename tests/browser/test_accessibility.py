@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from .support import MISSING, PAGE_KINDS, PALETTES, Site, browser_context
@@ -52,6 +53,17 @@ def test_page_kind_has_no_serious_accessibility_violation(chromium: Browser, sam
         expect(page.locator("body")).to_have_attribute("data-md-color-scheme", PALETTES[palette])
         violations = axe_violations(page)
     assert violations == [], f"{kind} page, {palette} palette:\n{_describe(violations)}"
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_series_page_has_no_serious_accessibility_violation(chromium: Browser, real_site: Site, palette: str) -> None:
+    """The sample has no series of releases: the record's first series' page stands for the kind."""
+    series_id = next(iter(yaml.safe_load((real_site.root / "series.yml").read_text("utf-8"))))
+    with browser_context(chromium, palette) as context:
+        page = context.new_page()
+        page.goto(f"{real_site.url}series/{series_id}/", wait_until="networkidle")
+        violations = axe_violations(page)
+    assert violations == [], f"series page, {palette} palette:\n{_describe(violations)}"
 
 
 @pytest.mark.parametrize("palette", PALETTES)

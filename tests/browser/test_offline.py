@@ -58,7 +58,7 @@ def test_unpacked_zip_read_from_disk_finds_a_claim_by_search(chromium: Browser, 
         assert str(claim) in results, results
         page.locator("li.md-search-result__item > a.md-search-result__link").first.click()
         expect(page.locator("h1")).to_contain_text("Most participants keep walking")
-        chart = page.locator("img.cx-chart--wide")  # and a phone's, hidden at this width
+        chart = page.locator("picture > img.cx-chart")  # the page-wide drawing at this width
         expect(chart).to_have_count(1)
         chart.scroll_into_view_if_needed()  # charts load lazily
         assert chart.evaluate(LOADED) > 0, "the chart did not load from disk"

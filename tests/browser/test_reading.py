@@ -127,16 +127,18 @@ def test_every_chart_loads_with_its_alt_text(chromium: Browser, request: pytest.
         for path in pages:
             page.goto(site.url + path, wait_until="load")
             expect(page.locator("body")).to_have_attribute("data-md-color-scheme", PALETTES[palette])
-            for image in page.locator("img.cx-chart--wide").all():  # the page's width; test_phone: a phone's
+            for image in page.locator("picture > img.cx-chart").all():  # the page's width; test_phone: a phone's
                 src = image.get_attribute("src") or ""
                 chart = src.rsplit("/", 1)[-1].removesuffix(".svg")
                 seen.add(chart)
                 image.scroll_into_view_if_needed()  # charts load lazily
                 assert image.evaluate(LOADED) > 0, f"{path}: {src} did not load"
                 assert " ".join((image.get_attribute("alt") or "").split()) == alts[chart], f"{path}: {src} alt"
-                narrow = image.locator("xpath=following-sibling::img[1]")
-                assert narrow.get_attribute("class") == "cx-chart cx-chart--narrow", f"{path}: {src} has no narrow one"
-                assert narrow.get_attribute("alt") == image.get_attribute("alt"), f"{path}: {src} narrow alt"
+                # One image, its alt text once: the phone's drawing is a source of the same <picture>.
+                narrow = image.locator("xpath=preceding-sibling::source[1]")
+                assert narrow.get_attribute("srcset") == src.replace("/charts/", "/charts/narrow/"), \
+                    f"{path}: {src} has no narrow one"
+                assert narrow.get_attribute("media") == "(max-width: 44.9375em)", f"{path}: {src} narrow media"
                 # No card: the chart is drawn on the page's ground, its ink turned to the palette's by the SVG.
                 background = image.evaluate("img => getComputedStyle(img).backgroundColor")
                 assert background == "rgba(0, 0, 0, 0)", f"{path}: {src} on {background}"
