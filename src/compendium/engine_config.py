@@ -17,6 +17,8 @@ on the loaded configuration, before MkDocs builds or serves, merged with what th
 - the folders of generated pages (one page per claim, evidence item, topic, chart, series) are not in the
   navigation (their index pages are): MkDocs' not_in_nav gets them besides what the compendium lists, so
   that a new kind of page needs no change to any compendium's mkdocs.yml.
+- extra.compendium_share is the site's share card (sharecard.py), the picture a link to a hand-written
+  page (the home page, the method) is shared with; a generated page names its own in its front matter.
 - the Markdown extensions the pages are written for are added when missing, with the compendium's folder
   among snippets' base paths (the home page includes docs/.includes/), each relative base path read from
   the folder of mkdocs.yml whatever the working directory, and check_paths on (a missing part stops the build).
@@ -90,6 +92,7 @@ def apply_engine_settings(config: Any, config_file: str) -> list[Diagnostic]:
     theme["features"] = [*features, *(f for f in REQUIRED_FEATURES if f not in features)]
     engine_spec = pathspec.gitignore.GitIgnoreSpec.from_lines(NOT_IN_NAV)
     config.not_in_nav = engine_spec if config.not_in_nav is None else config.not_in_nav + engine_spec
+    config.extra["compendium_share"] = _site_share(Path(config.config_file_path).parent)
     config.extra_css = [STYLESHEET, *(css for css in config.extra_css if css != STYLESHEET)]
     for name, settings in MARKDOWN_EXTENSIONS.items():
         if name not in config.markdown_extensions:
@@ -110,6 +113,16 @@ def apply_engine_settings(config: Any, config_file: str) -> list[Diagnostic]:
     absolute = [str(folder / path) for path in base]
     snippets["base_path"] = absolute if str(folder) in absolute else [*absolute, str(folder)]
     return problems
+
+
+def _site_share(root: Path) -> dict[str, Any] | None:
+    """The site's share card, as a generated page's front matter names its own (None without a site_url)."""
+    from compendium.settings import read_settings
+    from compendium.sharecard import site_card
+    from compendium.sharemeta import share_image
+
+    settings = read_settings(root)
+    return share_image(site_card(settings), settings)
 
 
 class _Lines:
