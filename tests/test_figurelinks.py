@@ -108,8 +108,8 @@ def test_numbers_are_read_with_their_scale_words() -> None:
 
 
 def test_the_schemas_mark_which_fields_may_link_figures() -> None:
-    assert linked_fields("claim") == [("verdict", "rationale"), ("verdict", "conclusion")]
-    assert linked_fields("evidence") == [("summary",)]
+    assert linked_fields("claim") == (("verdict", "rationale"), ("verdict", "conclusion"))
+    assert linked_fields("evidence") == (("summary",),)
     record = {"verdict": {"rationale": "It is [[5%|a#b]].", "rating": "x"}, "title": "[[5%|a#b]]"}
     assert plain_record(record, "claim") == {"verdict": {"rationale": "It is 5%.", "rating": "x"},
                                              "title": "[[5%|a#b]]"}

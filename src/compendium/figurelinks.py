@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -289,7 +290,8 @@ def matches_finding(figure: str, finding: dict[str, Any]) -> bool:
 JsonPath = tuple[str | int, ...]
 
 
-def linked_fields(kind: str) -> list[tuple[str, ...]]:
+@cache  # read from the schema once, not once for each of thousands of documents
+def linked_fields(kind: str) -> tuple[tuple[str, ...], ...]:
     """The paths (with "[]" for every item of a list) of the fields of kind that may link figures."""
     found: list[tuple[str, ...]] = []
 
@@ -303,7 +305,7 @@ def linked_fields(kind: str) -> list[tuple[str, ...]]:
             walk(node["items"], current, (*path, "[]"))
 
     walk(schema(kind), f"{kind}.schema.json", ())
-    return found
+    return tuple(found)
 
 
 def linked_values(data: Any, kind: str) -> Iterator[tuple[JsonPath, str]]:
