@@ -388,5 +388,10 @@ def test_contributor_pages_are_under_one_entry_of_the_navigation(real_site: Path
     labels = [li.find(["a", "label"]).get_text(" ", strip=True) for li in top]
     assert "Contributing" not in labels and "Data fields" not in labels, labels
     assert labels[-2:] == ["About", "For contributors"], labels
-    section = top[-1].select("nav a.md-nav__link")
-    assert [a.get_text(strip=True) for a in section] == ["Contributing", "Data fields"]
+    # Pruned on the other pages (navigation.prune): the entry leads to the section's first page, where the
+    # section is open with both its pages.
+    assert top[-1].find("a")["href"] == "contributing/"
+    nav = soup(real_site / "contributing" / "index.html").select_one("nav.md-nav--primary > ul.md-nav__list")
+    assert nav is not None
+    pages = nav.find_all("li", recursive=False)[-1].select_one("nav > ul.md-nav__list").find_all("li", recursive=False)
+    assert [li.select_one(".md-nav__link").get_text(strip=True) for li in pages] == ["Contributing", "Data fields"]
