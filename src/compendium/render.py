@@ -41,6 +41,7 @@ from compendium.settings import SiteSettings
 from compendium.sharemeta import add_sharing
 from compendium.terms import TermLinker
 from compendium.text import escape_block, escape_inline, finalize
+from compendium.units import format_number
 from compendium.wording import (
     CERTAINTY_SYMBOLS,
     DESIGNS,
@@ -51,7 +52,6 @@ from compendium.wording import (
     STANCE_WORDS,
     VERIFICATION,
     figure_value,
-    format_number,
     releases_phrase,
 )
 

@@ -39,6 +39,7 @@ from compendium.model import (
     Verdict,
 )
 from compendium.paths import NOT_ASSESSED_PAGE
+from compendium.schemas import is_unit
 from compendium.wording import engine_verdicts
 from compendium.yamlfile import JsonPath, YamlDocument
 
@@ -250,10 +251,11 @@ def _check_chart(document: YamlDocument, sources: Sources, targets: _Targets) ->
             elif "value" not in finding:
                 yield document.diagnostic((*path, "finding"), f"finding '{finding_id}' has no single value",
                                           "a chart plots a value; cite a finding that gives one")
-            elif finding.get("unit") != unit:
+            # A unit that is not one is reported by its schema: compared, it would only be reported again.
+            elif finding.get("unit") != unit and is_unit(finding.get("unit")) and is_unit(unit):
                 yield document.diagnostic((*path, "finding"),
-                                          f"finding '{finding_id}' is in {finding.get('unit')}, the chart in {unit}",
-                                          "plot only figures in the chart's unit")
+                                          f"finding '{finding_id}' is in {quote(finding.get('unit'))}, the chart "
+                                          f"in {quote(unit)}", "plot only figures in the chart's unit")
 
 
 def _check_figure_links(document: YamlDocument, kind: str, sources: Sources,

@@ -148,7 +148,7 @@ def _fills(kind: str, sources: Sources) -> tuple[dict[str, Any], list[str]]:
             todo.append(f"it plots the finding {quote(finding)} of the evidence item {quote(example)}, which does "
                         f"not exist yet: add it with `compendium new evidence {example}`, or point at a finding "
                         "(with an id and a single value) of an item that exists")
-            point = (example, finding, common["figure"]["properties"]["unit"]["examples"][0])
+            point = (example, finding, common["unit"]["examples"][0])
         fills.update({"series[].points[].evidence": point[0], "series[].points[].finding": point[1],
                       "unit": point[2]})
     return fills, todo

@@ -117,6 +117,11 @@ def key_problem(value: str) -> str:
     return ""
 
 
+def is_unit(value: object) -> bool:
+    """Whether value is a unit by the rule of unit in common.schema.json (a short word)."""
+    return isinstance(value, str) and bool(_ecma_regex(schema("common")["$defs"]["unit"]["pattern"]).search(value))
+
+
 def _pattern(checker: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
     from jsonschema.exceptions import ValidationError
 

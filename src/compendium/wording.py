@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from compendium.model import Figure, Verdict
 from compendium.schemas import schema
+from compendium.units import range_text, value_text
 
 VERIFICATION = {"verified": "checked against the source", "secondary": "known only from a secondary source",
                 "unverified": "not yet checked against the source"}
@@ -47,23 +48,8 @@ def engine_verdicts() -> dict[str, Verdict]:
     return {r: Verdict(rating_label(r), rating["x-enum-descriptions"][r]) for r in rating["enum"]}
 
 
-def format_number(value: float | int) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,}"
-    return f"{int(value):,}"
-
-
 def figure_value(f: Figure) -> str:
-    """The figure as a reader writes it: 50.8%, £877, ES = 0.87, 40–46%. An effect size is written "ES", as the
-    sources mostly write it, not "d": most of those in a record like this one are before-and-after changes with
-    no comparison group (uncontrolled), not the controlled effect of a trial, and a figure's definition and
-    measure say which (the glossary's "effect size" explains the difference)."""
-    def one(v: float) -> str:
-        n = format_number(v)
-        return {"percent": f"{n}%", "gbp": f"£{n}", "effect-size": f"ES = {n}", "sessions": f"{n} sessions",
-                "days": f"{n} days"}.get(f.unit, n)
+    """The figure as a reader writes it: 50.8%, £877, ES = 0.87, 40–46%, 3 weeks (units.py says how)."""
     if f.value is not None:
-        return one(f.value)
-    if f.unit == "percent":
-        return f"{format_number(f.low or 0)}–{format_number(f.high or 0)}%"
-    return f"{one(f.low or 0)} to {one(f.high or 0)}"
+        return value_text(f.value, f.unit)
+    return range_text(f.low or 0, f.high or 0, f.unit)

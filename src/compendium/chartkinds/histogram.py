@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from compendium.chartkinds.style import (
-    AXIS_UNITS,
     PALETTE,
     PLOT_HEIGHT_NARROW,
     WIDE,
     Layout,
     PlottedPoint,
+    axis_label,
     value_label,
     wrapped,
 )
@@ -25,6 +25,6 @@ def draw(axes: Any, unit: str, points: list[PlottedPoint], layout: Layout = WIDE
                     rotation_mode="anchor" if layout.narrow else "default")
     axes.bar_label(bars, labels=[value_label(p.value, unit) for p in points], padding=2,
                    fontsize=layout.small if layout.narrow else layout.font)
-    axes.set_ylabel(AXIS_UNITS.get(unit, unit))
+    axes.set_ylabel(axis_label(unit))
     axes.set_ylim(0, max(p.value for p in points) * 1.2 if points else 1)
     return PLOT_HEIGHT_NARROW if layout.narrow else None

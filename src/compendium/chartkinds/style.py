@@ -7,6 +7,10 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
+from compendium.units import axis_label, chart_value
+
+__all__ = ["axis_label"]  # the chart kinds name their value axis with it
+
 # A chart has a transparent background and sits on the page, in the light palette (white) or the dark one
 # (Material's slate, #1e2129). Bars and lines are mid-tones with a contrast of at least 3:1 against both
 # (WCAG 1.4.11): the Okabe-Ito blue, vermillion, bluish green and reddish purple (distinguishable with every
@@ -17,8 +21,6 @@ from typing import Any
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#A6761D", "#808080")
 INK = "#222222"  # 15.9:1 on white
 INK_DARK = "#dfe2e8"  # 12.4:1 on slate
-AXIS_UNITS = {"percent": "per cent", "count": "number", "gbp": "pounds (£)", "effect-size": "effect size (ES)",
-              "sessions": "sessions", "days": "days", "ratio": "ratio"}
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,7 @@ class PlottedPoint:
 
 def value_label(value: float, unit: str) -> str:
     """The value as the source gives it (0.87 stays 0.87), with its unit: a label never rounds."""
-    number = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-    return {"percent": f"{number}%", "gbp": f"£{number}", "effect-size": f"ES = {number}"}.get(unit, number)
+    return chart_value(value, unit)
 
 
 def series_names(points: list[PlottedPoint]) -> list[str]:

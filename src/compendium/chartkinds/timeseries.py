@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from compendium.chartkinds.style import (
-    AXIS_UNITS,
     PALETTE,
     PLOT_HEIGHT_NARROW,
     WIDE,
     Layout,
     PlottedPoint,
+    axis_label,
     series_names,
     value_label,
 )
@@ -36,7 +36,7 @@ def draw(axes: Any, unit: str, points: list[PlottedPoint], layout: Layout = WIDE
                     rotation_mode="anchor" if layout.narrow else "default")
     if layout.narrow:  # room for the first and last values, clear of the axis
         axes.set_xlim(-0.7, len(periods) - 0.3)
-    axes.set_ylabel(AXIS_UNITS.get(unit, unit))
+    axes.set_ylabel(axis_label(unit))
     top = max(p.value for p in points) if points else 1
     axes.set_ylim(0 if unit == "percent" or min(p.value for p in points) >= 0 else None, top * 1.15)
     if len(names) > 1:

@@ -38,6 +38,7 @@ from compendium.render import SIDE_GROUPS
 from compendium.schemas import schema
 from compendium.settings import read_mkdocs_config
 from compendium.text import BIDI_AND_INVISIBLE
+from compendium.units import format_number
 from compendium.wording import (
     DESIGNS,
     INDEPENDENCE,
@@ -46,7 +47,6 @@ from compendium.wording import (
     STANCE_WORDS,
     VERIFICATION,
     figure_value,
-    format_number,
     releases_phrase,
 )
 
