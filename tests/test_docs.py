@@ -82,3 +82,19 @@ def test_every_method_anchor_the_templates_link_to_is_checked_in_the_method_page
     linked = {m for text in texts for m in re.findall(r"method\.md#([a-z-]+)(?![a-z{-])", text)}
     assert linked and linked <= set(required_method_anchors())
     assert any("method.md#verdict-{" in text for text in texts)  # the verdict-<rating> anchors, one a rating
+
+
+def test_developing_names_every_module_and_only_modules_that_exist() -> None:
+    """DEVELOPING.md's map of the code stays the code's: every module and package of the engine is named
+    there, and every file or folder it names in backticks exists (under src/compendium/, or from the top)."""
+    text = (REPO / "DEVELOPING.md").read_text("utf-8")
+    package = REPO / "src" / "compendium"
+    named = set(re.findall(r"`([\w/.*-]+(?:\.py|\.json|\.j2|\.typ|/))`", text))
+    missing = sorted(n for n in named if "*" not in n and not any(
+        (base / n.removeprefix("src/compendium/")).exists()
+        for base in (package, package / "pdf", package / "schemas", REPO)))
+    assert not missing, f"DEVELOPING.md names what does not exist: {missing}"
+    modules = {p.name for p in package.glob("*.py")} | {f"{p.name}/" for p in package.iterdir()
+                                                         if p.is_dir() and (p / "__init__.py").is_file()}
+    unnamed = sorted(m for m in modules if m not in named and f"src/compendium/{m}" not in named)
+    assert not unnamed, f"DEVELOPING.md does not say what these are for: {unnamed}"

@@ -1,0 +1,69 @@
+"""The field reference page, generated from the JSON Schemas so that it cannot drift from them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from compendium.schemas import resolve_ref, schema
+
+# The kinds of data file, where each lives, in the order the page lists them.
+FILES = (("claim", "claims/<id>.yml"), ("evidence", "evidence/<id>.yml"), ("chart", "charts/<id>.yml"),
+         ("topics", "topics.yml"), ("timeline", "timeline.yml"), ("redirects", "redirects.yml"),
+         ("glossary", "glossary.yml"), ("questions", "questions.yml"), ("not_assessed", "not_assessed.yml"),
+         ("series", "series.yml"), ("about", "mkdocs.yml, under extra.about"),
+         ("licence", "mkdocs.yml, under extra.licence"), ("verdicts", "mkdocs.yml, under extra.verdicts"))
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    path: str
+    type: str
+    required: bool
+    description: str
+    allowed: tuple[str, ...]
+    example: str
+
+
+def _type(node: dict[str, Any]) -> str:
+    kind = node.get("type", "")
+    if kind == "array":
+        items, _ = resolve_ref(node.get("items", {}), "common.schema.json")
+        return f"list of {_type(items)}"
+    return {"object": "fields", "string": "text", "number": "number", "integer": "whole number",
+            "boolean": "true/false"}.get(str(kind), str(kind) or "any")
+
+
+def field_rows(kind: str) -> list[FieldRow]:
+    rows: list[FieldRow] = []
+
+    def walk(node: dict[str, Any], current: str, path: str) -> None:
+        node, current = resolve_ref(node, current)
+        required = set(node.get("required", []))
+        for name, sub in node.get("properties", {}).items():
+            sub, sub_file = resolve_ref(sub, current)
+            sub_path = f"{path}.{name}".lstrip(".")
+            example = sub.get("examples", [None])[0]
+            rows.append(FieldRow(sub_path, _type(sub), name in required, str(sub.get("description", "")),
+                                 tuple(str(v) for v in sub.get("enum", [])),
+                                 "" if example is None or isinstance(example, dict | list)
+                                 else json.dumps(example, ensure_ascii=False)))
+            if sub.get("type") == "object":
+                walk(sub, sub_file, sub_path)
+                if isinstance(sub.get("additionalProperties"), dict):
+                    walk(sub["additionalProperties"], sub_file, f"{sub_path}.<id>")
+            elif sub.get("type") == "array":
+                walk(sub.get("items", {}), sub_file, f"{sub_path}[]")
+        if isinstance(node.get("additionalProperties"), dict) and not path:
+            walk(node["additionalProperties"], current, "<id>")
+        if node.get("type") == "array" and not path:
+            walk(node.get("items", {}), current, "[]")
+
+    walk(schema(kind), f"{kind}.schema.json", "")
+    return rows
+
+
+def field_sections() -> list[tuple[str, str, str, list[FieldRow]]]:
+    """(kind, file, the schema's description, rows) for each kind of data file."""
+    return [(kind, file, str(schema(kind).get("description", "")), field_rows(kind)) for kind, file in FILES]

@@ -1,0 +1,154 @@
+"""The build, written out: load -> validate -> resolve references -> render pages and charts -> build site
+(with the PDF edition written into it before it replaces the previous site).
+
+Each stage is a module of its own. Problems are collected across the first three stages, so that one
+run reports every problem in the compendium; nothing is written unless there were none.
+
+Only the first three stages are imported with this module: each later one is imported where it is used,
+so that `compendium validate` never loads jinja2, matplotlib, MkDocs or the PDF engine, and a build
+imports only what it runs (tests/test_imports.py checks both in a fresh interpreter). A build whose
+pages' inputs did not change renders no page (inputs.py) and goes straight to the site step.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from compendium.diagnostics import Diagnostic, Report
+from compendium.files import WriteStats, describe
+from compendium.load import load_sources
+from compendium.model import Compendium
+from compendium.paths import CACHE_DIR
+from compendium.resolve import check_references, link
+from compendium.validate import validate_sources
+
+if TYPE_CHECKING:
+    from compendium.charts import ChartStats
+    from compendium.edition import Edition
+    from compendium.pdf import PdfStats
+    from compendium.sharecard import CardStats
+
+@dataclass
+class BuildResult:
+    report: Report
+    compendium: Compendium | None = None
+    pages: WriteStats | None = None
+    charts: ChartStats | None = None
+    cards: CardStats | None = None
+    site_ok: bool | None = None
+    site_output: str = ""  # MkDocs' warnings and errors, as its command line prints them
+    site_problems: list[Diagnostic] = field(default_factory=list)  # the same, each at the file it names
+    pdf: PdfStats | None = None
+    pdf_problem: str = ""  # why the PDF edition could not be made (and so the site was not replaced)
+    os_problem: str = ""  # a file that could not be written or read, and why (the site was not replaced)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def check(root: Path) -> tuple[Report, Compendium | None]:
+    """Load, validate and resolve: every problem in the compendium, and the model when there are none."""
+    report = Report()
+    sources, problems = load_sources(root)
+    report.extend(problems)
+    report.extend(validate_sources(sources))
+    problems, prevented = check_references(sources)
+    report.extend(problems)
+    report.note_prevented(prevented)
+    if report.errors:
+        return report, None
+    return report, link(sources)
+
+
+def _write_pdf(compendium: Compendium, edition: Edition, target: Path, paper: str, result: BuildResult,
+               log: Callable[[str], None]) -> str:
+    """The PDF edition stage; returns its problem ('' for none), which is also kept in result."""
+    from compendium.pdf import PdfError, read_cover, write_pdf
+
+    start = time.perf_counter()
+    try:
+        result.pdf = write_pdf(compendium, read_cover(compendium.root, edition), target, paper, log=log)
+    except PdfError as problem:
+        result.pdf_problem = str(problem)
+    result.timings["pdf"] = time.perf_counter() - start
+    return result.pdf_problem
+
+
+def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, make_site: bool = True,
+          pdf: bool = True, pdf_file: Path | None = None, paper: str = "a4", builder: str | None = None,
+          log: Callable[[str], None] = lambda _: None) -> BuildResult:
+    """The whole build. With make_site, the PDF edition (unless pdf is False) is written into the new site
+    before it replaces the old one; without it, the PDF is written to pdf_file when one is given. An
+    OSError on the way (a full disk, a read-only folder) stops the build with result.os_problem. builder is the
+    site's (one of builders.BUILDERS; None for the default); its time is timings[builder]."""
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    report, compendium = check(root)
+    timings["load+validate+resolve"] = time.perf_counter() - start
+    result = BuildResult(report, compendium, timings=timings)
+    if compendium is None or report.failed(strict):
+        return result
+    from compendium.charts import render_charts
+    from compendium.edition import current_edition
+    from compendium.inputs import inputs_key, record_pages, unchanged_pages
+    from compendium.settings import read_settings
+    from compendium.sharecard import render_cards
+
+    try:
+        docs_dir = root / "docs"
+
+        start = time.perf_counter()
+        chart_files, result.charts = render_charts(compendium, docs_dir, root / CACHE_DIR / "charts.json")
+        timings["charts"] = time.perf_counter() - start
+        log(f"charts: {result.charts.rendered} rendered, {result.charts.cached} from the cache")
+
+        start = time.perf_counter()
+        settings = read_settings(root)
+        card_files, result.cards = render_cards(compendium, settings, docs_dir, root / CACHE_DIR / "cards.json")
+        timings["share cards"] = time.perf_counter() - start
+        log(f"share cards: {result.cards.drawn} drawn, {result.cards.cached} from the cache")
+
+        start = time.perf_counter()
+        newest = max((h.date for c in compendium.claims.values() for h in c.history), default="1970-01-01")
+        edition = current_edition(root, newest)
+        # Every tool that stamps a date (MkDocs' sitemap, its gzip, the PDF) takes it from the edition, so
+        # that building the same commit twice gives the same bytes.
+        os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
+        inputs = inputs_key(root, edition)
+        unchanged = unchanged_pages(root, docs_dir, inputs)
+        if unchanged is not None:  # made from the same inputs, and as written then: nothing to render
+            result.pages = WriteStats(0, unchanged, 0)
+            log(f"pages: {unchanged} unchanged (their inputs did not change: not rendered)")
+        else:
+            from compendium.render import MANIFEST, render_pages, write_pages
+
+            pages = render_pages(compendium, settings, edition)
+            result.pages = write_pages(docs_dir, pages, frozenset(chart_files | card_files))
+            record_pages(root, docs_dir, inputs, pages, [MANIFEST])
+            log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
+                f"{result.pages.removed} removed")
+        timings["pages"] = time.perf_counter() - start
+
+        if make_site:
+            from compendium.builders import DEFAULT_BUILDER
+            from compendium.site import build_site
+
+            builder = builder or DEFAULT_BUILDER
+
+            def finish(staging: Path) -> str:
+                from compendium.pdf import PDF_NAME
+
+                return _write_pdf(compendium, edition, staging / PDF_NAME, paper, result, log)
+
+            start = time.perf_counter()
+            outcome = build_site(root, site_dir or root / "site", finish=finish if pdf else None, builder=builder)
+            timings[builder] = time.perf_counter() - start - timings.get("pdf", 0.0)
+            result.site_ok, result.site_output, result.site_problems = outcome.ok, outcome.output, outcome.problems
+        elif pdf_file is not None:
+            _write_pdf(compendium, edition, pdf_file, paper, result, log)
+    except OSError as error:  # a full disk, a read-only folder: the previous site is left as it was
+        result.os_problem = describe(error)
+    return result

@@ -1,0 +1,336 @@
+"""The JSON Schemas, the one place the data rules live, and their errors turned into teaching messages."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import jsonschema_rs
+
+from compendium.diagnostics import Diagnostic, did_you_mean
+from compendium.intake import quote
+from compendium.paths import CONFIG_PARTS, DATA_FOLDERS, SINGLE_FILES
+from compendium.yamlfile import YamlDocument
+
+if TYPE_CHECKING:  # python-jsonschema explains rejected documents only: imported when one is (see validator)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
+
+# Every schema a data file is checked against, and those of the compendium's own parts of mkdocs.yml.
+KINDS = (*DATA_FOLDERS.values(), *SINGLE_FILES, *CONFIG_PARTS)
+
+_JSON_TYPES = {dict: "a mapping of fields", list: "a list", str: "text", bool: "true or false",
+               int: "a whole number", float: "a number", type(None): "nothing (an empty value)"}
+
+
+@cache
+def schema(kind: str) -> dict[str, Any]:
+    text = resources.files("compendium").joinpath(f"schemas/{kind}.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@cache
+def _registry() -> Registry:
+    from referencing import Registry, Resource
+
+    names = [*KINDS, "common"]
+    return Registry().with_resources(
+        (f"{name}.schema.json", Resource.from_contents(schema(name))) for name in names)
+
+
+@cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A schema pattern read as JSON Schema says (ECMA-262): an unescaped $ outside a class ends the text,
+    where Python's $ also matches before a final newline (so that 'abc\\n' would pass as an id)."""
+    translated, escaped, in_class = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        translated.append(char)
+    return re.compile("".join(translated))
+
+
+_DATE_FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+EARLIEST_YEAR = 1000
+
+
+def date_problem(value: str, today: datetime.date | None = None) -> str:
+    """Why value is not a date a source could bear (YYYY-MM-DD, YYYY-MM or YYYY): '' when it is. The
+    schemas' "calendar-date" format: a real day of the calendar, not after today."""
+    match = _DATE_FORM.match(value)
+    if not match:
+        return "is not written YYYY-MM-DD, YYYY-MM or YYYY"
+    year, month, day = (int(part) if part else 0 for part in match.groups())
+    if year < EARLIEST_YEAR:
+        return f"is before the year {EARLIEST_YEAR}"
+    try:
+        first = datetime.date(year, month or 1, day or 1)
+    except ValueError:
+        return "is not a day of the calendar"
+    today = today or datetime.date.today()
+    if first > today:
+        return f"is after today ({today.isoformat()})"
+    return ""
+
+
+def _calendar_date(instance: object) -> bool:
+    return not isinstance(instance, str) or not date_problem(instance)
+
+
+FORMATS = {"calendar-date": _calendar_date}
+
+
+def id_problem(value: str) -> str:
+    """Why value cannot be an id (a file name without .yml), by the rules of the id in common.schema.json;
+    '' when it can."""
+    rules = schema("common")["$defs"]["id"]
+    if len(value) > rules["maxLength"]:
+        return f"is {len(value)} characters long, more than the {rules['maxLength']} an id may have"
+    if not _ecma_regex(rules["pattern"]).search(value):
+        return "is not a valid id"
+    if value in rules["not"]["enum"]:
+        return "is reserved for a page the build writes"
+    return ""
+
+
+def key_problem(value: str) -> str:
+    """Why value cannot be the key of a references.bib entry, by the rule of bib_key in common.schema.json;
+    '' when it can."""
+    if not _ecma_regex(schema("common")["$defs"]["bib_key"]["pattern"]).search(value):
+        return "is not a valid reference key"
+    return ""
+
+
+def _pattern(checker: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[ValidationError]:
+    from jsonschema.exceptions import ValidationError
+
+    if checker.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _python_validator_class() -> type[Draft202012Validator]:
+    """Draft 2020-12 as jsonschema-rs (the fast path) reads it: patterns as ECMA-262 reads them, and no NaN."""
+    from jsonschema import Draft202012Validator, validators
+
+    def finite_number(checker: Any, instance: Any) -> bool:
+        """JSON has no NaN or infinity (YAML's .nan, .inf): they are not numbers here, as in jsonschema-rs."""
+        return bool(Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")) and (
+            not isinstance(instance, float) or math.isfinite(instance))
+
+    extended: type[Draft202012Validator] = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"pattern": _pattern},
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", finite_number))
+    return extended
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    """python-jsonschema's validator, whose errors carry what the teaching messages need; imported only
+    when a document is rejected (fast_valid), so that validating a good compendium never loads it."""
+    from jsonschema import FormatChecker
+
+    formats = FormatChecker(formats=())
+    for name, check in FORMATS.items():
+        formats.checks(name)(check)
+    checker: Draft202012Validator = _python_validator_class()(schema(kind), registry=_registry(),
+                                                              format_checker=formats)
+    return checker
+
+
+# The schemas have no $id: jsonschema-rs gives them this base, and their "common.schema.json#/..." $refs
+# resolve to the common schema registered under it, as they do to the names in _registry().
+_FAST_BASE = "json-schema:///"
+
+
+def _no_fetching(uri: str) -> NoReturn:
+    """Every schema is in the package: a $ref to anything else is a mistake, not something to download."""
+    raise ValueError(f"no schema {uri} in the package")
+
+
+@cache
+def _fast_registry() -> jsonschema_rs.Registry:
+    return jsonschema_rs.Registry(
+        ((f"{_FAST_BASE}{name}.schema.json", schema(name)) for name in [*KINDS, "common"]), retriever=_no_fetching)
+
+
+@cache
+def _fast_validator(kind: str) -> jsonschema_rs.Validator:
+    """The schema compiled by jsonschema-rs, once per process. Only the project's own formats are checked,
+    as on the python path; the only other keywords jsonschema-rs does not know (x-...) are notes to both."""
+    return jsonschema_rs.validator_for(schema(kind), registry=_fast_registry(), retriever=_no_fetching,
+                                       base_uri=f"{_FAST_BASE}{kind}.schema.json", validate_formats=True,
+                                       formats=FORMATS, ignore_unknown_formats=True)
+
+
+def fast_valid(data: Any, kind: str) -> bool:
+    """Whether jsonschema-rs finds data valid, with no messages: only ever trusted when it says yes.
+    Values it cannot take (bytes, a lone surrogate) count as invalid, and the python path decides."""
+    checker = _fast_validator(kind)  # Outside the try: a schema it cannot compile is a bug to see.
+    try:
+        return checker.is_valid(data)
+    except Exception:  # Anything it cannot read: let the python path judge, never pass it.
+        return False
+
+
+def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
+    """Every schema violation in the document, each at its line with a hint on how to fix it."""
+    if fast_valid(document.data, kind):  # Nearly every document: the slow path below only explains errors.
+        return []
+    return [d for d in explain_errors(document, kind) if (d.line, d.column) not in document.flagged]
+
+
+def explain_errors(document: YamlDocument, kind: str) -> list[Diagnostic]:
+    """validate() by python-jsonschema alone, whose errors carry what the messages need."""
+    found: list[Diagnostic] = []
+    for error in validator(kind).iter_errors(document.data):
+        found.extend(_explain(document, error))
+    # A misspelt field shows as both 'unknown field' and 'missing required field': keep the first, whose
+    # hint names the field meant.
+    meant = {(d.line, d.hint.removeprefix("did you mean ").strip("'?")) for d in found
+             if d.message.startswith("unknown field") and d.hint.startswith("did you mean")}
+    # A rule stated twice (a percentage's bounds, and a number's type) gives one message, not two.
+    unique: dict[tuple[int, int, str], Diagnostic] = {}
+    for d in found:  # the last of equal messages: the property's own description, not a shared rule's
+        unique[(d.line, d.column, d.message)] = d
+    return [d for d in unique.values() if not (d.message.startswith("missing required field")
+                                                         and (d.line, d.message.split("'")[1]) in meant)]
+
+
+def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnostic]:
+    path = tuple(error.absolute_path)
+    sub: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    where = _field_name(path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(sub.get("properties", {}))
+        for key in error.instance:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or f"the fields allowed here are: {', '.join(allowed)}"
+                yield document.diagnostic((*path, key), f"unknown field '{key}'{where}", hint, key=True)
+        return
+    if error.validator == "required":
+        missing = str(error.message).split("'")[1] if "'" in error.message else str(error.message)
+        description = _resolved(sub.get("properties", {}).get(missing, {})).get("description", "")
+        yield document.diagnostic(path, f"missing required field '{missing}'{where}",
+                                  f"add '{missing}:' here. {description}".strip(), key=True)
+        return
+    if error.validator == "enum":
+        allowed = [str(v) for v in sub.get("enum", [])]
+        hint = did_you_mean(str(error.instance), allowed)
+        hint = f"{hint} " if hint else ""
+        yield document.diagnostic(path, f"{quote(error.instance)} is not an allowed value{where}",
+                                  f"{hint}allowed values: {', '.join(allowed)}")
+        return
+    if error.validator == "type":
+        expected = sub.get("type")
+        got = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
+        if isinstance(error.instance, float) and not math.isfinite(error.instance):
+            got = f"{str(error.instance).replace('nan', '.nan').replace('inf', '.inf')}, which is not a number"
+        yield document.diagnostic(path, f"expected {_type_words(expected)}{where}, got {got}",
+                                  _describe(sub))
+        return
+    if error.validator == "pattern":
+        yield document.diagnostic(path, f"{quote(error.instance)} is not in the expected form{where}",
+                                  _describe(sub))
+        return
+    if error.validator == "anyOf" and sub.get("anyOf") and all("required" in s for s in sub["anyOf"]):
+        options = " or ".join(" and ".join(s["required"]) for s in sub["anyOf"])
+        yield document.diagnostic(path, f"give {options}{where}", _describe(sub))
+        return
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
+        yield from _explain(document, best)
+        return
+    if error.validator == "propertyNames":
+        for key in error.instance if isinstance(error.instance, dict) else []:
+            yield document.diagnostic((*path, key), f"{quote(key)} is not a valid id", _describe(
+                schema("common")["$defs"]["id"]), key=True)
+        return
+    if error.validator == "format" and isinstance(error.instance, str):
+        if not _DATE_FORM.match(error.instance):  # not even in the form: the pattern's message says so
+            return
+        yield document.diagnostic(path, f"{quote(error.instance)} {date_problem(error.instance)}{where}",
+                                  _describe(sub))
+        return
+    if error.validator == "not" and isinstance(sub.get("not"), dict):
+        yield document.diagnostic(path, f"{quote(error.instance)} is reserved{where}",
+                                  str(sub["not"].get("description", "choose another")))
+        return
+    if error.validator in _BOUNDS:
+        yield document.diagnostic(path, f"{quote(error.instance)} {_BOUNDS[error.validator]} {error.validator_value}"
+                                  f"{where}", _describe(sub))
+        return
+    # Any other keyword: jsonschema's own message quotes the whole value, which may be megabytes long.
+    yield document.diagnostic(path, f"{quote(error.instance)} does not meet the rule '{error.validator}'{where}",
+                              _describe(sub))
+
+
+_BOUNDS = {"maxLength": "is longer than the characters allowed:", "minLength": "is shorter than the characters needed:",
+           "maximum": "is above the largest allowed:", "minimum": "is below the smallest allowed:",
+           "exclusiveMinimum": "must be above", "exclusiveMaximum": "must be below",
+           "maxItems": "has more items than allowed:", "minItems": "has fewer items than needed:"}
+
+
+def resolve_ref(node: dict[str, Any], current: str) -> tuple[dict[str, Any], str]:
+    """node with its $ref followed (to this or another schema file), and the file it now stands in."""
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return node, current
+    file, _, pointer = ref.partition("#")
+    file = file or current
+    target = schema(file.removesuffix(".schema.json"))
+    for part in pointer.strip("/").split("/"):
+        target = target[part]
+    merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return resolve_ref(merged, file)
+
+
+
+def _resolved(sub: dict[str, Any]) -> dict[str, Any]:
+    """A property's schema with a local $ref to the shared definitions followed, for its description."""
+    ref = sub.get("$ref", "")
+    if isinstance(ref, str) and ref.startswith("common.schema.json#/$defs/"):
+        target = dict(schema("common")["$defs"][ref.rsplit("/", 1)[1]])
+        target.update({k: v for k, v in sub.items() if k != "$ref"})
+        return target
+    return sub
+
+
+def _describe(sub: dict[str, Any]) -> str:
+    sub = _resolved(sub)
+    text = str(sub.get("description", ""))
+    examples = sub.get("examples")
+    if examples and not isinstance(examples[0], dict | list):
+        text = f"{text} For example: {', '.join(json.dumps(e, ensure_ascii=False) for e in examples[:3])}"
+    return text.strip()
+
+
+def _field_name(path: tuple[str | int, ...]) -> str:
+    if not path:
+        return ""
+    parts = [f"[{p + 1}]" if isinstance(p, int) else f".{p}" for p in path]
+    return f" in {''.join(parts).lstrip('.')}"
+
+
+def _type_words(expected: object) -> str:
+    words = {"object": "a mapping of fields", "array": "a list", "string": "text", "boolean": "true or false",
+             "integer": "a whole number", "number": "a number", "null": "nothing"}
+    if isinstance(expected, list):
+        return " or ".join(words.get(str(t), str(t)) for t in expected)
+    return words.get(str(expected), str(expected))

@@ -1,0 +1,243 @@
+"""Safe YAML loading that keeps the line and column of every value and rejects duplicate keys.
+
+PyYAML's constructors drop positions and silently keep the last of two equal keys, so the file is
+composed into nodes (with the C parser where it is installed) and turned into plain data here.
+Timestamps stay strings: the schemas check dates as text, and a contributor's "2018-02" must not
+turn into something else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from compendium.diagnostics import Diagnostic
+from compendium.intake import MAX_YAML_BYTES, IntakeError, quote, read_limited, text_problem, visible
+
+try:  # The C parser is several times faster and gives the same marks.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+JsonPath = tuple[str | int, ...]
+# Where a value or key stands, (line, column), kept as a plain tuple rather than a Position: there is one for
+# every value and key (368,000 in a 1,000-claim compendium), and tuples of numbers are quicker to make and
+# soon untracked by the garbage collector, which would otherwise walk every one again as documents pile up.
+Mark = tuple[int, int]
+
+MAX_NODES = 200_000  # Stops alias bombs ("billion laughs") long before memory runs out.
+MAX_DEPTH = 100  # Nesting deeper than any record needs, well before Python's recursion limit.
+
+_CORE = "tag:yaml.org,2002:"
+_TIMESTAMP = _CORE + "timestamp"
+_STR = _CORE + "str"
+# The scalars JSON has (YAML's core schema); other tags (!!binary, !!python/..., !custom) are refused.
+_PLAIN_TAGS = {_CORE + name for name in ("int", "float", "bool", "null")}
+_COLLECTION_TAGS = {_CORE + "map", _CORE + "seq"}
+MAX_INTEGER = 2**53  # the largest whole number every JSON reader keeps exactly
+_scalars = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    """A parsed file: its data, and where each value and each mapping key stands."""
+
+    path: Path
+    display: str
+    data: Any
+    values: dict[JsonPath, Mark]
+    keys: dict[JsonPath, Mark]
+    # Where a problem was already reported while reading (a tag that did not fit, a control character): the
+    # schema's complaints about the same value would only repeat it.
+    flagged: frozenset[Mark] = frozenset()
+
+    def position(self, path: JsonPath, key: bool = False) -> Position:
+        """The position of the value at path, or of its key; falls back to the nearest parent."""
+        table = self.keys if key else self.values
+        for depth in range(len(path), -1, -1):
+            found = table.get(path[:depth]) or self.values.get(path[:depth])
+            if found:
+                return Position(*found)
+        return Position(1, 1)
+
+    def diagnostic(self, path: JsonPath, message: str, hint: str = "", *, key: bool = False,
+                   severity: str = "error") -> Diagnostic:
+        pos = self.position(path, key=key)
+        return Diagnostic(self.display, pos.line, pos.column, message, hint, severity)  # type: ignore[arg-type]
+
+
+class YamlError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    def __init__(self, display: str):
+        self.display = display
+        self.values: dict[JsonPath, Mark] = {}
+        self.keys: dict[JsonPath, Mark] = {}
+        self.problems: list[Diagnostic] = []
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: JsonPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlError([Diagnostic(self.display, *_mark(node),
+                                        f"the file expands to more than {MAX_NODES} values",
+                                        "remove aliases (*name) that repeat large parts of the file")])
+        if len(path) > MAX_DEPTH:
+            raise YamlError([Diagnostic(self.display, *_mark(node), f"values are nested more than {MAX_DEPTH} deep",
+                                        "check the brackets and indentation: no field needs this much nesting")])
+        self.values.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _COLLECTION_TAGS:
+            self._problem(node, f"the tag {quote(node.tag.replace(_CORE, '!!'))} is not supported",
+                          "write the value plainly, without a !tag")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return dict(self._mapping(node, path))
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.tag == _TIMESTAMP or node.tag == _STR:
+            self._check_text(node, node.value)
+            return node.value
+        return self._scalar(node)
+
+    def _problem(self, node: yaml.Node, message: str, hint: str) -> None:
+        self.problems.append(Diagnostic(self.display, *_mark(node), message, hint))
+
+    def _check_text(self, node: yaml.Node, text: str) -> None:
+        if problem := text_problem(text):
+            self._problem(node, *problem)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A number, true/false or null; anything else (an unknown or explicit tag that does not fit the value)
+        is a problem at its place, and the text is kept so that the rest of the file can still be checked."""
+        constructor = _scalars.yaml_constructors.get(node.tag) if node.tag in _PLAIN_TAGS else None
+        if constructor is None:
+            self._problem(node, f"the tag {quote(node.tag.replace(_CORE, '!!'))} is not supported",
+                          "write the value plainly, without a !tag")
+            return str(node.value)
+        try:
+            # The constructor for the scalar's resolved tag, called directly: construct_object's bookkeeping
+            # (for recursive structures, which scalars are not) costs more than the conversion itself.
+            value = constructor(_scalars, node)
+        except (ValueError, KeyError, TypeError, yaml.YAMLError):
+            self._problem(node, f"{quote(node.value)} cannot be read as {node.tag.replace(_CORE, '!!')}",
+                          "write the value plainly, without a !tag")
+            return str(node.value)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+            self._problem(node, f"the number {quote(node.value)} is too large",
+                          f"no figure is larger than {MAX_INTEGER}: check the digits")
+            return 0
+        return value
+
+    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> Iterator[tuple[str, Any]]:
+        seen: dict[str, Mark] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(Diagnostic(self.display, *_mark(key_node),
+                                                "merge keys (<<) are not supported",
+                                                "write the fields out in full"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Diagnostic(self.display, *_mark(key_node),
+                                                "a field name must be plain text",
+                                                "write the field name on the left of the colon"))
+                continue
+            key = str(key_node.value)
+            where = _mark(key_node)
+            self._check_text(key_node, key)
+            if key in seen:
+                first_line = seen[key][0]
+                self.problems.append(Diagnostic(
+                    self.display, *where, f"duplicate field {quote(key)}",
+                    f"{quote(key)} is already given on line {first_line}; keep one of them"))
+                continue
+            seen[key] = where
+            self.keys[(*path, key)] = where
+            yield key, self.build(value_node, (*path, key))
+
+
+def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]:
+    """Parse one YAML file: its document, and the problems that still let it be checked further
+    (a duplicate key keeps its first value). Raises YamlError when the file cannot be used at all."""
+    node = _compose(path, display)
+    if node is None:
+        raise YamlError([Diagnostic(display, 1, 1, "the file is empty", "fill in the fields")])
+    builder = _Builder(display)
+    data = builder.build(node, ())
+    flagged = frozenset((d.line, d.column) for d in builder.problems)
+    return YamlDocument(path, display, data, builder.values, builder.keys, flagged), builder.problems
+
+
+def load_yaml_part(path: Path, display: str, keys: tuple[str, ...]) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """The value at keys (mapping keys, outermost first) of a YAML file that is not all ours, such as
+    mkdocs.yml: read as load_yaml reads a data file, and placed at the same keys in the document, so that
+    positions and messages name it where it stands ("in extra.about.editors[1]"). The rest of the file is
+    not read (it may hold tags that only its own program understands); None when the keys are not there."""
+    node = _compose(path, display)
+    builder = _Builder(display)
+    for depth, key in enumerate(keys):
+        if not isinstance(node, yaml.MappingNode):
+            return None, []
+        found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+        if not found:
+            return None, []
+        key_node, node = found[0]
+        builder.keys[keys[: depth + 1]] = _mark(key_node)
+    assert node is not None
+    data: Any = builder.build(node, keys)
+    for key in reversed(keys):
+        data = {key: data}
+    flagged = frozenset((d.line, d.column) for d in builder.problems)
+    return YamlDocument(path, display, data, builder.values, builder.keys, flagged), builder.problems
+
+
+def _compose(path: Path, display: str) -> yaml.Node | None:
+    """The file's YAML nodes, before any value is made of them; raises YamlError when it cannot be read."""
+    try:
+        raw = read_limited(path, MAX_YAML_BYTES)
+    except IntakeError as refused:
+        raise YamlError([Diagnostic(display, 0, 0, refused.message, refused.hint)]) from None
+    try:
+        text = raw.decode("utf-8-sig")  # A byte-order mark, which some editors add, is harmless.
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - raw.rfind(b"\n", 0, exc.start)
+        raise YamlError([Diagnostic(display, line, column, "the file is not valid UTF-8 text",
+                                    "save the file with UTF-8 encoding")]) from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = f"YAML syntax: {exc.problem or exc.context}"
+        hint = "check the indentation and quoting on this line and the one before it"
+        if "\t" in text and exc.problem and "tab" in exc.problem:
+            hint = "YAML does not allow tabs for indentation: use spaces"
+        raise YamlError([Diagnostic(display, line, column, message, hint)]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, written into the file as it is
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, exc.position - before.rfind("\n")
+        what = f"the control character U+{exc.character:04X}" if isinstance(exc.character, int) else \
+            "a character YAML does not allow"
+        raise YamlError([Diagnostic(display, line, column, f"the file holds {what}",
+                                    "remove it: it is invisible, and pages, feeds and logs cannot show it")]) from None
+    except yaml.YAMLError as exc:
+        raise YamlError([Diagnostic(display, 0, 0, f"YAML: {visible(str(exc).splitlines()[0])}", "")]) from None
+    return node
