@@ -1,3 +1,0 @@
-from compendium.cli import main
-
-raise SystemExit(main())
