@@ -463,6 +463,7 @@ def test_cover_gives_title_edition_and_how_to_cite(built: Built) -> None:
     assert "Sample Compendium" in cover
     assert "Edition" in cover and "Printed" in cover
     assert "How to cite this edition" in cover
+    assert "Text and data: Creative Commons Attribution 4.0 International (CC BY 4.0)" in cover  # extra.licence
     # Running footer: the page number out of the total, on every page after the cover.
     total = len(built.pdf.reader.pages)
     for number, text in enumerate(built.pdf.page_texts[1:], start=2):

@@ -531,7 +531,9 @@ def print_document(compendium: Compendium, cover: Cover, paper: str = "a4") -> d
         "cover": {
             "title": cover.title, "description": cover.description, "edition": cover.edition_text,
             "year": cover.edition.date[:4], "printed": cover.printed_text, "url": cover.url,
-            "licence": cover.licence,
+            # mkdocs.yml's copyright line, as the site's footer gives it; else the licence the compendium states.
+            "licence": cover.licence or (f"Text and data: {one_line(compendium.licence.name)}"
+                                         if compendium.licence else ""),
             "contents": f"{len(compendium.claims)} claims, {len(compendium.evidence)} evidence items, "
                         f"{len(compendium.charts)} charts, {len(compendium.references)} sources",
             "example": f"claim C1, {one_line(first.title)}" if first else "claim C1, …",
