@@ -16,9 +16,9 @@ class KnownUnit:
     axis: str  # the unit as a chart's axis names it
 
 
-# What each counts is said in the schema's description of a unit. An effect size is written "ES", as the
-# sources mostly write it, not "d": most of those in a record like the IAPT one are before-and-after changes
-# with no comparison group, not the controlled effect of a trial (a figure's definition and measure say which).
+# What each counts is said in the schema's description of a unit. An effect size is written "ES", as sources
+# mostly write it, not "d": a service's figures are often before-and-after changes with no comparison group,
+# not the controlled effect of a trial (a figure's definition and measure say which).
 KNOWN_UNITS = {
     "percent": KnownUnit("{}%", "{}%", "per cent"),
     "count": KnownUnit("{}", "{}", "number"),
