@@ -78,3 +78,16 @@ def test_a_bad_verdicts_setting_is_an_error_at_its_line_in_mkdocs_yml(sample: Pa
     assert "unprovn" in found[first + 1] and "unproven" in found[first + 1], found
     assert "extra.verdicts.accurate.label" in found[first + 4], found
     assert "lable" in found[first + 6], found
+
+
+def test_a_method_page_without_a_verdicts_anchor_is_told_the_heading_in_the_compendiums_words(sample: Path
+                                                                                               ) -> None:
+    _configure(sample, {"unproven": {"label": "Not known"}})
+    method = sample / "docs/method.md"
+    method.write_text(method.read_text("utf-8").replace("### Unproven { #verdict-unproven }", "### Unproven"),
+                      "utf-8")
+    report, compendium = check(sample)
+    assert compendium is None
+    [problem] = [d for d in report.errors if d.path == "docs/method.md"]
+    assert problem.message == "the method page lacks the anchor(s) the claim pages link to: verdict-unproven"
+    assert problem.hint.endswith("e.g. '### Not known { #verdict-unproven }'")

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from compendium.diagnostics import Diagnostic
-from compendium.intake import MAX_YAML_BYTES, IntakeError, read_limited
+from compendium.intake import MAX_YAML_BYTES, IntakeError, read_limited, visible
 from compendium.load import FOLDERS, Sources
 from compendium.paths import DOCS_DIR, METHOD_ANCHORS, METHOD_PAGE
 from compendium.placeholders import placeholder_problems
 from compendium.schemas import schema, validate
+from compendium.wording import rating_label
 from compendium.yamlfile import YamlDocument
 
 
@@ -30,7 +31,7 @@ def validate_sources(sources: Sources) -> list[Diagnostic]:
         problems.extend(validate(document, kind))
     for kind, document in sources.config.items():
         problems.extend(validate(document, kind))
-    problems.extend(check_method_page(sources.root))
+    problems.extend(check_method_page(sources.root, _verdict_labels(sources)))
     problems.extend(placeholder_problems(sources))
     return problems
 
@@ -51,8 +52,19 @@ def _slug(heading: str) -> str:
     return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", ascii_text).strip().lower())
 
 
-def check_method_page(root: Path) -> list[Diagnostic]:
-    """Every anchor the generated pages link to must be on the compendium's own method page."""
+def _verdict_labels(sources: Sources) -> dict[str, str]:
+    """The labels mkdocs.yml's extra.verdicts gives, where they are text (the schema checks the rest)."""
+    document = sources.config.get("verdicts")
+    worded = document.data["extra"]["verdicts"] if document is not None else {}
+    if not isinstance(worded, dict):
+        return {}
+    return {str(rating): words["label"] for rating, words in worded.items()
+            if isinstance(words, dict) and isinstance(words.get("label"), str)}
+
+
+def check_method_page(root: Path, labels: dict[str, str] | None = None) -> list[Diagnostic]:
+    """Every anchor the generated pages link to must be on the compendium's own method page. labels: the
+    compendium's words for verdicts (extra.verdicts), for the heading the hint suggests."""
     display = f"{DOCS_DIR}/{METHOD_PAGE}"
     try:
         text = read_limited(root / DOCS_DIR / METHOD_PAGE, MAX_YAML_BYTES).decode("utf-8", "replace")
@@ -65,9 +77,17 @@ def check_method_page(root: Path) -> list[Diagnostic]:
     missing = [anchor for anchor in required_method_anchors() if anchor not in found]
     if not missing:
         return []
+    # The hint's example is the heading the first missing anchor needs, a verdict's in the compendium's words.
+    first = missing[0]
+    rating = first.removeprefix("verdict-")
+    if first.startswith("verdict-"):
+        words = visible((labels or {}).get(rating) or rating_label(rating))
+    else:
+        words = first.replace("-", " ").capitalize()
+    level = "###" if first.startswith("verdict-") else "##"
     return [Diagnostic(display, 0, 0, f"the method page lacks the anchor(s) the claim pages link to: "
                        f"{', '.join(missing)}", "give each a heading with the anchor written after it, e.g. "
-                       "'## Verdicts { #verdicts }' or '### Misleading { #verdict-misleading }'")]
+                       f"'{level} {' '.join(words.split())} {{ #{first} }}'")]
 
 
 def _claim_rules(document: YamlDocument) -> Iterator[Diagnostic]:
