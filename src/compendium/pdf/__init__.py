@@ -3,7 +3,7 @@
     document.py  the print document as data (cover, contents, summary, verdicts at a glance, claims,
                  glossary, evidence, timeline, method, references)
     method.py    the method page's Markdown as the same kind of data
-    typeset.py   Typst lays it out with the template templates/pdf/compendium.typ, in one pass, into
+    typeset.py   Typst lays it out with the template templates/pdf/compendium.typ, in one compile, into
                  a tagged PDF (PDF/UA-1) with links, named destinations, bookmarks and page numbers
 
 The PDF is cached: the same print document, template, charts, fonts and Typst give the same PDF, so a

@@ -1,9 +1,14 @@
-"""Lays the print document out with Typst, in one pass, into a tagged PDF (PDF/UA-1).
+"""Lays the print document out with Typst, in one compile, into a tagged PDF (PDF/UA-1).
 
 The Python package `typst` ships the compiler as a wheel: no program or library to install besides it.
 Typst numbers the pages, resolves every cross-reference ("see p. 34") and running header, writes the
 links, named destinations (one per label) and bookmarks (one per heading of a section or item), tags
 the content for screen readers and reflow, and embeds the fonts, subset.
+
+One compile is two layout passes: the first finds where every label is, the second prints the pages
+found (the template keeps every page number at one width, so that nothing moves and Typst needs no third
+pass to check). Its memory is Typst's own: about 1 MB a page laid out (as much for plain paragraphs of
+text), kept until the PDF is written, so that a document of thousands of pages needs gigabytes.
 
 The template (templates/pdf/compendium.typ) reads the print document from sys.inputs as JSON: contributor
 text reaches Typst only as strings, which it shows as text. The compiler's root is the folder of the
