@@ -71,8 +71,13 @@ def test_claim_page_html_has_verdict_quote_and_edit_link(sample: Path) -> None:
 def test_second_build_rewrites_no_page_and_draws_no_chart(sample: Path) -> None:
     assert build(sample, make_site=False).pages is not None
     again = build(sample, make_site=False)
-    assert again.pages is not None and again.charts is not None
-    assert (again.pages.written, again.charts.rendered) == (0, 0)
+    # No input changed: the last build's checks and pages stand, and no chart is even looked at.
+    assert again.checks_reused and again.charts is None
+    assert again.pages is not None and again.pages.written == 0
+    (sample / "docs" / "claims" / "most-participants-keep-walking.md").unlink()  # a page gone: all is checked
+    third = build(sample, make_site=False)
+    assert not third.checks_reused and third.charts is not None and third.pages is not None
+    assert (third.pages.written, third.charts.rendered) == (1, 0)
 
 
 def test_failed_mkdocs_build_keeps_previous_site(sample: Path) -> None:

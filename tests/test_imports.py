@@ -30,6 +30,12 @@ VALIDATE_NEVER = {
 NO_CHANGE_BUILD_NEVER = {"matplotlib": "the charts are in the cache", "typst": "the PDF is in the cache",
                          "pypdf": "PDF reading", "citeproc": "the formatted references are in the cache",
                          "jsonschema": "only explains rejected files"}
+# Without a PDF to make, a build with nothing changed reports the last build's findings: it reads no data file.
+NOT_CHECKED_AGAIN = {**NO_CHANGE_BUILD_NEVER, "bibtexparser": "references.bib is not read again",
+                     "jsonschema_rs": "no file is validated again",
+                     "PIL": "the share cards are as they were"}
+STAGES_NOT_RUN = ("compendium.load", "compendium.validate", "compendium.resolve", "compendium.model",
+                  "compendium.render", "compendium.charts")
 
 _IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|(?P<indent> *)(?P<module>[\w.]+)$")
 
@@ -99,16 +105,36 @@ def test_validate_of_a_rejected_file_explains_it_with_python_jsonschema(built: P
 @pytest.mark.parametrize("pdf", [False, True], ids=["--no-pdf", "with the PDF"])
 def test_a_build_with_nothing_changed_imports_neither_matplotlib_nor_typst(built: Path, pdf: bool) -> None:
     modules, output = _run("build", *([] if pdf else ["--no-pdf"]), root=built)
-    assert "charts: 0 rendered, 1 from the cache" in output
-    if pdf:
-        assert "pdf: unchanged" in output
-    assert _forbidden(modules, NO_CHANGE_BUILD_NEVER) == {}
+    if pdf:  # the PDF is made from the model, so the checks are made again, and the charts found unchanged
+        assert "charts: 0 rendered, 1 from the cache" in output and "pdf: unchanged" in output
+        assert _forbidden(modules, NO_CHANGE_BUILD_NEVER) == {}
+        return
+    assert "no input changed since the last build: its checks and pages stand" in output
+    assert _forbidden(modules, NOT_CHECKED_AGAIN) == {}
+    assert not {m for m in modules if m.startswith(STAGES_NOT_RUN)}, modules
+
+
+def test_a_build_with_nothing_changed_reports_the_last_builds_findings(built: Path) -> None:
+    """The findings reported again are the ones a check would make: the same warnings, at the same lines."""
+    claim = next((built / "claims").glob("*.yml"))
+    original = claim.read_text("utf-8")
+    claim.write_text(original.replace("prominence: ", "# a comment\nprominence: ", 1), "utf-8")
+    try:
+        _, checked = _run("build", "--no-pdf", root=built)
+        _, reused = _run("build", "--no-pdf", root=built)
+    finally:
+        claim.write_text(original, "utf-8")
+        _run("build", root=built)  # as the fixture left it, for the tests after this one
+    assert "its checks and pages stand" not in checked and "its checks and pages stand" in reused
+    def findings(output: str) -> list[str]:
+        return [line for line in output.splitlines() if ": warning: " in line or "hint:" in line]
+    assert findings(reused) == findings(checked)
 
 
 def test_the_pages_step_with_nothing_changed_imports_no_template(built: Path) -> None:
     """`compendium charts` (what `compendium serve` runs before each reload): the pages' inputs are as
     recorded, so no page is rendered and the templates are never loaded."""
     modules, output = _run("charts", root=built)
-    assert "(their inputs did not change: not rendered)" in output
+    assert "(no input changed since the last build: its checks and pages stand)" in output
     assert _forbidden(modules, {**NO_CHANGE_BUILD_NEVER, "jinja2": "no page is rendered"}) == {}
     assert "compendium.render" not in modules

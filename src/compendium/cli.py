@@ -43,7 +43,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _stopped(result: BuildResult, args: argparse.Namespace, command: str, kept: str) -> bool:
     """Print why the build stopped, if it did; kept names what was left as it was."""
     _print_report(result.report, args.format, args.strict)
-    if result.compendium is None or result.report.failed(args.strict):
+    if not result.checked or result.report.failed(args.strict):
         print(f"{command} stopped: nothing was written; fix the problems above", file=sys.stderr)
         return True
     if result.os_problem:

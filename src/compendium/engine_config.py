@@ -118,8 +118,7 @@ def apply_engine_settings(config: Any, config_file: str) -> list[Diagnostic]:
 def _site_share(root: Path) -> dict[str, Any] | None:
     """The site's share card, as a generated page's front matter names its own (None without a site_url)."""
     from compendium.settings import read_settings
-    from compendium.sharecard import site_card
-    from compendium.sharemeta import share_image
+    from compendium.sharecard import share_image, site_card
 
     settings = read_settings(root)
     return share_image(site_card(settings), settings)

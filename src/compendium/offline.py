@@ -99,7 +99,7 @@ def build_offline(root: Path, output: Path, paper: str = "a4") -> OfflineResult:
         pdf = Path(staging) / PDF_NAME
         result = build(root, make_site=False, pdf_file=pdf, paper=paper)
         report.extend(result.report.diagnostics)
-        if result.compendium is None or report.errors:
+        if not result.checked or report.errors:
             return OfflineResult(report)
         if result.os_problem or result.pdf_problem:
             return OfflineResult(report, result.os_problem or result.pdf_problem)

@@ -4,10 +4,12 @@
 Each stage is a module of its own. Problems are collected across the first three stages, so that one
 run reports every problem in the compendium; nothing is written unless there were none.
 
-Only the first three stages are imported with this module: each later one is imported where it is used,
-so that `compendium validate` never loads jinja2, matplotlib, MkDocs or the PDF engine, and a build
-imports only what it runs (tests/test_imports.py checks both in a fresh interpreter). A build whose
-pages' inputs did not change renders no page (inputs.py) and goes straight to the site step.
+Each stage is imported where it is used, so that `compendium validate` never loads jinja2, matplotlib,
+MkDocs or the PDF engine, and a build imports only what it runs (tests/test_imports.py checks both in a
+fresh interpreter). A build whose pages' inputs did not change renders no page (inputs.py); when no input
+at all changed since the last build and no PDF is asked for, the last build's findings are reported again
+(they are the same: the same files, engine and day give the same checks) and the build goes straight to the
+site step, loading nothing.
 """
 
 from __future__ import annotations
@@ -21,15 +23,12 @@ from typing import TYPE_CHECKING
 
 from compendium.diagnostics import Diagnostic, Report
 from compendium.files import WriteStats, describe
-from compendium.load import load_sources
-from compendium.model import Compendium
 from compendium.paths import CACHE_DIR
-from compendium.resolve import check_references, link
-from compendium.validate import validate_sources
 
 if TYPE_CHECKING:
     from compendium.charts import ChartStats
     from compendium.edition import Edition
+    from compendium.model import Compendium
     from compendium.pdf import PdfStats
     from compendium.sharecard import CardStats
 
@@ -46,11 +45,22 @@ class BuildResult:
     pdf: PdfStats | None = None
     pdf_problem: str = ""  # why the PDF edition could not be made (and so the site was not replaced)
     os_problem: str = ""  # a file that could not be written or read, and why (the site was not replaced)
+    # No input changed since the last build: its findings (report) and pages stand, and no model was made.
+    checks_reused: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def checked(self) -> bool:
+        """The data passed the checks (now, or unchanged since they last did), so later stages could run."""
+        return self.compendium is not None or self.checks_reused
 
 
 def check(root: Path) -> tuple[Report, Compendium | None]:
     """Load, validate and resolve: every problem in the compendium, and the model when there are none."""
+    from compendium.load import load_sources
+    from compendium.resolve import check_references, link
+    from compendium.validate import validate_sources
+
     report = Report()
     sources, problems = load_sources(root)
     report.extend(problems)
@@ -77,6 +87,30 @@ def _write_pdf(compendium: Compendium, edition: Edition, target: Path, paper: st
     return result.pdf_problem
 
 
+def _reuse(root: Path, log: Callable[[str], None]) -> tuple[Report, Edition, WriteStats] | None:
+    """The last build's findings, edition and pages, when no input changed since (see inputs.reused_checks)."""
+    from compendium.inputs import reused_checks
+
+    reused = reused_checks(root, root / "docs")
+    if reused is not None:
+        log(f"pages: {reused[2]} unchanged (no input changed since the last build: its checks and pages stand)")
+        return reused[0], reused[1], WriteStats(0, reused[2], 0)
+    return None
+
+
+def _site(root: Path, site_dir: Path | None, builder: str | None, finish: Callable[[Path], str] | None,
+          result: BuildResult) -> None:
+    """The site step: the builder's run into a staging folder, finish (the PDF) in it, then the swap."""
+    from compendium.builders import DEFAULT_BUILDER
+    from compendium.site import build_site
+
+    builder = builder or DEFAULT_BUILDER
+    start = time.perf_counter()
+    outcome = build_site(root, site_dir or root / "site", finish=finish, builder=builder)
+    result.timings[builder] = time.perf_counter() - start - result.timings.get("pdf", 0.0)
+    result.site_ok, result.site_output, result.site_problems = outcome.ok, outcome.output, outcome.problems
+
+
 def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, make_site: bool = True,
           pdf: bool = True, pdf_file: Path | None = None, paper: str = "a4", builder: str | None = None,
           log: Callable[[str], None] = lambda _: None) -> BuildResult:
@@ -86,6 +120,20 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     site's (one of builders.BUILDERS; None for the default); its time is timings[builder]."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
+    # Without a PDF to make, nothing after the checks needs the model: when no input changed since the last
+    # build (inputs.py), its checks' findings and pages stand, and the build goes straight to the site.
+    needs_model = pdf and (make_site or pdf_file is not None)
+    if not needs_model and (reused := _reuse(root, log)) is not None:
+        report, edition, result_pages = reused
+        timings["load+validate+resolve"] = time.perf_counter() - start
+        result = BuildResult(report, None, pages=result_pages, checks_reused=True, timings=timings)
+        if not report.failed(strict) and make_site:
+            os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
+            try:
+                _site(root, site_dir, builder, None, result)
+            except OSError as error:
+                result.os_problem = describe(error)
+        return result
     report, compendium = check(root)
     timings["load+validate+resolve"] = time.perf_counter() - start
     result = BuildResult(report, compendium, timings=timings)
@@ -93,7 +141,7 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
         return result
     from compendium.charts import render_charts
     from compendium.edition import current_edition
-    from compendium.inputs import inputs_key, record_pages, unchanged_pages
+    from compendium.inputs import inputs_key, record_checks, record_pages, unchanged_pages
     from compendium.settings import read_settings
     from compendium.sharecard import render_cards
 
@@ -127,26 +175,19 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
 
             pages = render_pages(compendium, settings, edition)
             result.pages = write_pages(docs_dir, pages, frozenset(chart_files | card_files))
-            record_pages(root, docs_dir, inputs, pages, [MANIFEST])
+            record_pages(root, docs_dir, inputs, pages, [MANIFEST, *chart_files, *card_files])
             log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
                 f"{result.pages.removed} removed")
+        record_checks(root, report, newest)
         timings["pages"] = time.perf_counter() - start
 
         if make_site:
-            from compendium.builders import DEFAULT_BUILDER
-            from compendium.site import build_site
-
-            builder = builder or DEFAULT_BUILDER
-
             def finish(staging: Path) -> str:
                 from compendium.pdf import PDF_NAME
 
                 return _write_pdf(compendium, edition, staging / PDF_NAME, paper, result, log)
 
-            start = time.perf_counter()
-            outcome = build_site(root, site_dir or root / "site", finish=finish if pdf else None, builder=builder)
-            timings[builder] = time.perf_counter() - start - timings.get("pdf", 0.0)
-            result.site_ok, result.site_output, result.site_problems = outcome.ok, outcome.output, outcome.problems
+            _site(root, site_dir, builder, finish if pdf else None, result)
         elif pdf_file is not None:
             _write_pdf(compendium, edition, pdf_file, paper, result, log)
     except OSError as error:  # a full disk, a read-only folder: the previous site is left as it was

@@ -29,5 +29,5 @@ def on_pre_build(config: Any) -> None:
     result = build(root, make_site=False, log=lambda message: print(f"compendium: {message}"))
     for diagnostic in result.report.sorted():
         print(diagnostic.format_text(), file=sys.stderr)
-    if result.compendium is None:
+    if not result.checked:
         print("compendium: problems above; the preview shows the last good pages", file=sys.stderr)

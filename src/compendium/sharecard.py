@@ -18,14 +18,17 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from compendium.chartkinds.style import INK
 from compendium.files import has_shape, read_record, sha256_file, write_file
-from compendium.model import Claim, Compendium
 from compendium.processes import cores, worker_context
 from compendium.settings import SiteSettings
+from compendium.text import cut_at_word
+
+if TYPE_CHECKING:
+    from compendium.model import Claim, Compendium
 
 CARDS = "assets/compendium/cards"  # under docs/ (and so in the site): the one place the cards' folder is named
 # The card of every page but a claim's: "index" is an id no claim can take (common.schema.json reserves it).
@@ -88,6 +91,14 @@ def claim_card(claim: Claim, settings: SiteSettings, verdict_label: str) -> Card
 def site_card(settings: SiteSettings) -> Card:
     alt = settings.site_name + (f": {settings.site_description}" if settings.site_description else "")
     return Card(SITE_CARD, "", settings.site_name, None, settings.site_description, _address(settings), alt)
+
+
+def share_image(card: Card, settings: SiteSettings) -> dict[str, Any] | None:
+    """The front matter of a page's picture: its absolute address (None without a site_url), size and text."""
+    if not settings.site_url:
+        return None
+    return {"image": settings.site_url + card_file(card.name), "width": WIDTH, "height": HEIGHT,
+            "alt": cut_at_word(card.alt, 420)}  # X's limit for alternative text is 420 characters
 
 
 def all_cards(compendium: Compendium, settings: SiteSettings) -> list[Card]:

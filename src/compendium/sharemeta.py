@@ -21,23 +21,19 @@ import markdown
 from compendium.model import Claim, Compendium
 from compendium.searchmeta import with_front_matter
 from compendium.settings import SiteSettings
-from compendium.sharecard import HEIGHT, WIDTH, Card, card_file, claim_card, site_card
+from compendium.sharecard import claim_card, share_image, site_card
+from compendium.text import cut_at_word
 
 # X shows at most 200 characters of a card's description, and search engines cut theirs shorter on their
 # own. A claim's title is at most 120 characters (claim.schema.json), so its verdict always fits.
 DESCRIPTION_LIMIT = 200
-_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
-_HEADING = re.compile(r"^#{1,6} ")
 
 
 def trimmed(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     """text on one line, cut at the last word that fits within limit characters, with an ellipsis."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]  # one more than fits with the ellipsis: a space there means a whole word before it
-    cut = cut[:cut.rindex(" ")] if " " in cut else cut[:limit - 1]
-    return cut.rstrip(" ,;:.-–—") + "…"
+    return cut_at_word(text, limit)
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+_HEADING = re.compile(r"^#{1,6} ")
 
 
 def _sentence(text: str) -> str:
@@ -97,14 +93,6 @@ def page_description(path: str, page: str, compendium: Compendium) -> str:
         chart = compendium.charts[name]
         return trimmed(f"{_sentence(chart.title)} {chart.caption}")
     return trimmed(first_paragraph(page))
-
-
-def share_image(card: Card, settings: SiteSettings) -> dict[str, Any] | None:
-    """The front matter of a page's picture: its absolute address (None without a site_url), size and text."""
-    if not settings.site_url:
-        return None
-    return {"image": settings.site_url + card_file(card.name), "width": WIDTH, "height": HEIGHT,
-            "alt": trimmed(card.alt, 420)}  # X's limit for alternative text is 420 characters
 
 
 def add_sharing(pages: dict[str, str | bytes], compendium: Compendium, settings: SiteSettings) -> None:

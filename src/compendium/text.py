@@ -96,3 +96,13 @@ def csv_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     writer.writerow([spreadsheet_cell(cell) for cell in header])
     writer.writerows([spreadsheet_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """text on one line, cut at the last word that fits within limit characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]  # one more than fits with the ellipsis: a space there means a whole word before it
+    cut = cut[:cut.rindex(" ")] if " " in cut else cut[:limit - 1]
+    return cut.rstrip(" ,;:.-–—") + "…"
