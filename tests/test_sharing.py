@@ -153,6 +153,10 @@ def test_two_builds_draw_the_same_bytes_and_a_build_with_no_change_draws_none(bu
     assert first == second and len(first) == 3
 
     stamps = {p: p.stat().st_mtime_ns for p in (again / "docs" / CARDS).glob("*.png")}
+    unchanged = build(again, make_site=False)  # nothing changed: the cards are not even looked at
+    assert unchanged.checks_reused and unchanged.cards is None
+    topics = again / "topics.yml"  # a change that no card shows: each is found in the cache
+    topics.write_text(topics.read_text("utf-8") + "\n", "utf-8")
     assert build(again, make_site=False).cards == CardStats(drawn=0, cached=3)
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
 
