@@ -298,7 +298,9 @@ def new_reference(key: str, root: Path, sources: Sources) -> Written:
     path = root / BIB_FILE
     entry = (f"% A new reference, made by `compendium new reference {key}`. Replace each text starting with\n"
              "% REPLACE: with the source's own details, as the source gives them, and @misc with its kind\n"
-             "% (article, book, report, online). Give where readers find it: doi = ... or url = ... with\n"
+             "% (article, book, report, online): an article in a newspaper or a magazine is an article with\n"
+             "% entrysubtype = {newspaper} or {magazine}, and a report keeps its type = ... and number = ...\n"
+             "% Give where readers find it: doi = ... or url = ... with\n"
              "% urldate = the day you read it (YYYY-MM-DD); if no copy is online, say so in offline = ...\n"
              "% Never guess a detail: leave out what you cannot find.\n"
              f"@misc{{{key},\n"
