@@ -14,6 +14,7 @@ site step, loading nothing.
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -57,6 +58,19 @@ class BuildResult:
 
 def check(root: Path) -> tuple[Report, Compendium | None]:
     """Load, validate and resolve: every problem in the compendium, and the model when there are none."""
+    # These stages make hundreds of thousands of small objects that live until the model is made. Python's
+    # cyclic garbage collector, run again and again as they pile up, walks all of them each time (a third of
+    # the checks' time at 1,000 claims); they form no cycles to speak of, so it waits until the checks end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(root)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(root: Path) -> tuple[Report, Compendium | None]:
     from compendium.load import load_sources
     from compendium.resolve import check_references, link
     from compendium.validate import validate_sources
