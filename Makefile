@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PAPER  ?= a4
 
-.PHONY: site offline pdf test validate serve charts lint golden clean check-links bench
+.PHONY: site offline pdf test validate serve charts lint golden clean check-links bench help
 
 # The virtual environment, with pinned dependencies, made on first use and when the pins change.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -51,7 +51,8 @@ bench: $(STAMP)       ## Time the build and the PDF (real record, synthetic N=10
 golden: $(STAMP)      ## Regenerate the golden files of the rendered test pages
 	$(BIN)/python -m pytest tests/test_render.py tests/test_bad_inputs.py --update-golden
 
-clean:
-	rm -rf site site.previous .cache dist docs/.generated docs/assets/compendium docs/claims docs/evidence \
-	  docs/topics docs/charts docs/data docs/references.md docs/timeline.md docs/glossary.md docs/changelog.md docs/data.md \
-	  docs/fields.md docs/feed.xml
+clean: $(STAMP)       ## Remove everything the build generated (the list is in src/compendium/paths.py)
+	$(BIN)/compendium clean
+
+help:                 ## List these targets
+	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/\1\t\2/p' $(MAKEFILE_LIST) | expand -t 14

@@ -48,6 +48,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from compendium.paths import is_generated
 from compendium.processes import cores
 
 REPO = Path(__file__).resolve().parent.parent
@@ -55,17 +56,10 @@ OUTPUT = REPO / "BENCHMARKS.md"
 NOTES_BEGIN, NOTES_END = "<!-- NOTES: kept by bench/run.py -->", "<!-- END NOTES -->"
 
 # Left out of a copy of the repository: tooling, caches and build output. src/ is linked, not copied.
-NOT_COPIED = {".git", ".venv", ".cache", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "site",
-              "site.previous", "tests", "bench", "src", "__pycache__", "BENCHMARKS.md"}
-# Generated under docs/, left out of a cold copy: these, and whatever .gitignore lists under /docs/.
-GENERATED_DOCS = {"claims", "evidence", "charts", "topics", "references.md", "timeline.md", "changelog.md",
-                  "data.md", "data", "feed.xml", "fields.md", ".generated", "assets/compendium"}
-
-
-def generated_docs() -> set[str]:
-    ignored = (REPO / ".gitignore").read_text("utf-8").splitlines() if (REPO / ".gitignore").exists() else []
-    return GENERATED_DOCS | {line.strip().removeprefix("/docs/").rstrip("/") for line in ignored
-                             if line.strip().startswith("/docs/")}
+# Left out of a copy of the repository, besides what the build generates (paths.generated()): tooling, and
+# what the record's build does not read. src/ is linked, not copied.
+NOT_COPIED = {".git", ".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "tests", "bench", "src",
+              "__pycache__", "BENCHMARKS.md"}
 
 # Issue 11's targets.
 OVERHEAD_TARGET = 0.10  # the generator's steps, with charts cached, over the plain MkDocs build
@@ -253,16 +247,10 @@ def measured_mkdocs(root: Path, site_dir: Path) -> Run:
 def copy_real_record(destination: Path) -> Path:
     """The repository with nothing generated (its data, hand-written pages and the files they include);
     src/ linked, so that the theme and everything mkdocs.yml names resolve as in the repository."""
-    docs, generated = REPO / "docs", generated_docs()
-
     def ignore(folder: str, names: list[str]) -> set[str]:
-        here = Path(folder)
-        if here == REPO:
-            return {n for n in names if n in NOT_COPIED or n.startswith(".site-")}
-        left_out = {n for n in names if n == "__pycache__"}
-        if here.is_relative_to(docs):
-            left_out |= {n for n in names if (here.relative_to(docs) / n).as_posix() in generated}
-        return left_out
+        here = Path(folder).relative_to(REPO)
+        return {n for n in names if is_generated((here / n).as_posix()) or n == "__pycache__"
+                or (here == Path(".") and n in NOT_COPIED)}
 
     shutil.copytree(REPO, destination, ignore=ignore, symlinks=True)
     (destination / "src").symlink_to(REPO / "src")

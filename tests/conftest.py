@@ -4,34 +4,42 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from compendium.paths import SITE_DIR, is_generated
+
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SAMPLE = TESTS / "sample"
 BAD_INPUTS = TESTS / "bad_inputs"  # one folder a case, its files replacing the sample's
-GENERATED = ("docs/claims", "docs/evidence", "docs/topics", "docs/charts", "docs/series", "docs/references.md",
-             "docs/timeline.md", "docs/glossary.md", "docs/about.md", "docs/assets", "docs/.generated", ".cache",
-             "site")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from the output")
 
 
-def copy_sample(destination: Path) -> Path:
-    """The sample compendium, without anything generated, at destination; the theme path still resolves."""
-    root = destination / "tests" / "sample"
-    generated = {SAMPLE / g for g in GENERATED}
+def copy_compendium(source: Path, root: Path, also_left_out: Iterable[str] = ()) -> Path:
+    """The compendium at source copied to root, without anything generated (nor the names also_left_out, at
+    its top), links kept as links."""
+    left_out = set(also_left_out)
 
     def ignore(folder: str, names: list[str]) -> set[str]:
-        return {name for name in names if Path(folder) / name in generated}
+        here = Path(folder).relative_to(source)
+        return {name for name in names if is_generated((here / name).as_posix())
+                or (here == Path(".") and name in left_out)}
 
-    shutil.copytree(SAMPLE, root, ignore=ignore)
+    shutil.copytree(source, root, ignore=ignore, symlinks=True)
+    return root
+
+
+def copy_sample(destination: Path) -> Path:
+    """The sample compendium, without anything generated, at destination; the theme path still resolves."""
+    root = copy_compendium(SAMPLE, destination / "tests" / "sample")
     (destination / "src").symlink_to(REPO / "src")
     return root
 
@@ -105,15 +113,29 @@ def sample(tmp_path: Path) -> Path:
     return copy_sample(tmp_path)
 
 
+# What a copy of the record leaves out besides what the build generates: tooling, the engine (linked instead,
+# so that everything mkdocs.yml names resolves as in the repository), the tests and the benchmark.
+NOT_RECORD = {".git", ".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".hypothesis", "__pycache__", "src",
+              "tests", "bench", "BENCHMARKS.md"}
+
+
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The record in this repository, built once for the whole run (site, search, data and PDF) by the
-    command a contributor runs, into a temporary folder."""
+def real_record(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the record in this repository (no generated file, no git), built once for the whole run
+    (site, search, data and PDF) by the command a contributor runs: no test writes into the repository."""
     import subprocess
     import sys
 
-    site = tmp_path_factory.mktemp("real") / "site"
-    run = subprocess.run([sys.executable, "-m", "compendium", "build", "--root", str(REPO), "--site-dir", str(site)],
+    destination = tmp_path_factory.mktemp("real")
+    root = copy_compendium(REPO, destination / "record", NOT_RECORD)
+    (root / "src").symlink_to(REPO / "src")
+    run = subprocess.run([sys.executable, "-m", "compendium", "build", "--root", str(root)],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr[-5000:]
-    return site
+    return root
+
+
+@pytest.fixture(scope="session")
+def real_site(real_record: Path) -> Path:
+    """The record's built site (see real_record)."""
+    return real_record / SITE_DIR

@@ -91,8 +91,8 @@ def test_check_links_without_a_site_says_what_to_do(sample: Path) -> None:
     assert "Traceback" not in run.stderr
 
 
-def test_real_record_site_has_no_broken_internal_link(real_site: Path) -> None:
-    outcome = check_internal(REPO, real_site)
+def test_real_record_site_has_no_broken_internal_link(real_record: Path, real_site: Path) -> None:
+    outcome = check_internal(real_record, real_site)
     assert [d.format_text() for d in outcome.report.diagnostics] == []
 
 

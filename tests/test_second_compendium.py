@@ -5,7 +5,6 @@ engine; its pages are read back with an HTML parser, and nothing of the IAPT rec
 from __future__ import annotations
 
 import difflib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,16 @@ from test_neutral_engine import iapt_words
 from compendium.placeholders import MARK
 from compendium.wording import rating_label
 
-from conftest import TESTS
+from conftest import TESTS, copy_compendium
 
 SOURCE = TESTS / "bus_compendium"
-GENERATED = ("site", ".cache", "docs/claims", "docs/evidence", "docs/topics", "docs/charts", "docs/assets",
-             "docs/data", "docs/.includes")
 # Material's own scripts and styles, the same in every site: not the compendium's words.
 THEME_FILES = ("assets/javascripts", "assets/stylesheets")
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("second") / "bus_compendium"
-    generated = {SOURCE / name for name in GENERATED}
-    shutil.copytree(SOURCE, root, ignore=lambda folder, names: {n for n in names if Path(folder) / n in generated})
+    root = copy_compendium(SOURCE, tmp_path_factory.mktemp("second") / "bus_compendium")
     # With its PDF edition: the engine's theme links every page to it.
     run = compendium("build", "--root", str(root))
     assert run.returncode == 0, run.stdout + run.stderr

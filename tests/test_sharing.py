@@ -283,13 +283,11 @@ def test_cards_drawn_by_one_or_two_processes_are_the_same_bytes(tmp_path: Path) 
     assert drawn[1] == drawn[2] and len(drawn[1]) == 3
 
 
-def test_the_record_shares_every_claim_with_its_card(real_site: Path) -> None:
+def test_the_record_shares_every_claim_with_its_card(real_record: Path, real_site: Path) -> None:
     """This compendium as built: every page one description; every claim its own card; the hand-written
     pages their own descriptions (docs/method.md, docs/contributing.md) or the site's (the home page)."""
-    from conftest import REPO
-
-    site_settings = read_settings(REPO)
-    _, compendium = check(REPO)
+    site_settings = read_settings(real_record)
+    _, compendium = check(real_record)
     assert compendium is not None and site_settings.site_url
     descriptions = {}
     for page in _pages(real_site):
@@ -298,7 +296,7 @@ def test_the_record_shares_every_claim_with_its_card(real_site: Path) -> None:
         descriptions[page] = head["description"][0]
     assert descriptions["index.html"] == site_settings.site_description
     for page in ("method/index.html", "contributing/index.html"):
-        _, meta = get_data((REPO / "docs" / page.replace("/index.html", ".md")).read_text("utf-8"))
+        _, meta = get_data((real_record / "docs" / page.replace("/index.html", ".md")).read_text("utf-8"))
         assert descriptions[page] == " ".join(meta["description"].split())
     for claim in compendium.claims.values():
         head = _head(real_site / "claims" / claim.id / "index.html")

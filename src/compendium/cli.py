@@ -181,6 +181,35 @@ def _check_links(args: argparse.Namespace) -> int:
     return 1 if outcome.report.failed(args.strict) else 0
 
 
+def _clean(args: argparse.Namespace) -> int:
+    import shutil
+
+    from compendium.files import describe
+    from compendium.paths import SITE_DIR, generated
+    from compendium.site import clean_up_after_killed_builds
+
+    removed = []
+    try:
+        for name in generated():
+            path = args.root / name.rstrip("/")
+            if "*" in name:  # the folders sites are built in: only those of builds no longer running (below)
+                continue
+            if path.is_symlink() or path.is_file():  # a link is removed, never what it points to
+                path.unlink()
+            elif path.is_dir():
+                shutil.rmtree(path)
+            else:
+                continue
+            removed.append(name)
+        clean_up_after_killed_builds(args.root / SITE_DIR)
+    except OSError as error:
+        print(f"error: {describe(error)}: remove it by hand, or give it write permission and run clean again",
+              file=sys.stderr)
+        return 1
+    print(f"removed: {', '.join(removed)}" if removed else "nothing to remove: no generated file was there")
+    return 0
+
+
 def _synth(args: argparse.Namespace) -> int:
     from compendium.synth import SynthError, write_compendium
 
@@ -244,6 +273,8 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("--timeout", type=float, default=20.0, help="--external: seconds to wait for an answer")
     links.add_argument("--retries", type=int, default=3, help="--external: further tries after no answer, 429 or 5xx")
     links.add_argument("--per-host", type=int, default=2, help="--external: requests at once to any one host")
+    command("clean", "remove every file the build generated (the site, the generated pages, the caches, the "
+                     "offline edition), and the folders of killed builds")
     init_help = "write a new compendium into FOLDER (which must not exist, or be empty), ready to build"
     init = commands.add_parser("init", help=init_help, description=init_help)
     init.add_argument("folder", type=Path, help="the new compendium's folder")
@@ -259,5 +290,5 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     handlers = {"validate": _validate, "build": _build, "charts": lambda a: _build(a, make_site=False), "pdf": _pdf,
                 "new": _new, "init": _init,
-                "serve": _serve, "check-links": _check_links, "synth": _synth}
+                "serve": _serve, "check-links": _check_links, "synth": _synth, "clean": _clean}
     return int(handlers[args.command](args))

@@ -6,14 +6,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from compendium.paths import CONFIG_FILE, CONFIG_PARTS, DATA_FOLDERS, SINGLE_FILES
 from compendium.schemas import resolve_ref, schema
 
 # The kinds of data file, where each lives, in the order the page lists them.
-FILES = (("claim", "claims/<id>.yml"), ("evidence", "evidence/<id>.yml"), ("chart", "charts/<id>.yml"),
-         ("topics", "topics.yml"), ("timeline", "timeline.yml"), ("redirects", "redirects.yml"),
-         ("glossary", "glossary.yml"), ("questions", "questions.yml"), ("not_assessed", "not_assessed.yml"),
-         ("series", "series.yml"), ("about", "mkdocs.yml, under extra.about"),
-         ("licence", "mkdocs.yml, under extra.licence"), ("verdicts", "mkdocs.yml, under extra.verdicts"))
+FILES = (*((kind, f"{folder}/<id>.yml") for folder, kind in DATA_FOLDERS.items()), *SINGLE_FILES.items(),
+         *((part, f"{CONFIG_FILE}, under {'.'.join(keys)}") for part, keys in CONFIG_PARTS.items()))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from compendium.bibliography import load_references
 from compendium.diagnostics import Diagnostic, display_path
-from compendium.render import MANIFEST
+from compendium.paths import MANIFEST
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 _FENCE = re.compile(r"^\s*(```|~~~)")

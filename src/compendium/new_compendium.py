@@ -17,9 +17,18 @@ from pathlib import Path
 from compendium.engine_config import NOT_IN_NAV
 from compendium.files import write_file
 from compendium.load import load_sources
-from compendium.paths import BIB_FILE, DATA_FOLDERS, DOCS_DIR, METHOD_ANCHORS, METHOD_PAGE, SINGLE_FILES
+from compendium.paths import (
+    BIB_FILE,
+    DATA_FOLDERS,
+    DOCS_DIR,
+    INCLUDES,
+    METHOD_ANCHORS,
+    METHOD_PAGE,
+    SINGLE_FILES,
+    generated,
+)
 from compendium.placeholders import MARK
-from compendium.render import HOME_PARTS, INCLUDES
+from compendium.render import HOME_PARTS
 from compendium.scaffold import SCHEMA_COPIES, new_item, new_reference, new_topic, write_schema_copies
 from compendium.schemas import schema
 from compendium.wording import rating_label
@@ -57,11 +66,6 @@ VERDICT_WORDS = {
 # The examples a new compendium starts with, by kind: each points at the ones before it.
 EXAMPLES = {"topic": "example-topic", "reference": "example-source", "evidence": "example-evidence",
             "chart": "example-chart", "claim": "example-claim"}
-# What `compendium build` writes into a compendium: kept out of its repository.
-GENERATED = ("/site/", "/site.previous/", "/.site-*/", "/.cache/", *(f"/{DOCS_DIR}/{name}" for name in (
-    "claims/", "evidence/", "topics/", "charts/", "series/", "references.md", "timeline.md", "glossary.md",
-    "changelog.md", "data.md", "fields.md", "about.md", "data/", "feed.xml", "assets/compendium/", ".generated",
-    f"{INCLUDES}/")))
 
 
 class InitError(Exception):
@@ -95,7 +99,7 @@ def init_compendium(target: Path) -> list[str]:
 def _write(root: Path) -> None:
     write_file(root / "mkdocs.yml", _mkdocs_yml())
     write_file(root / "README.md", _readme())
-    write_file(root / ".gitignore", "# Written by `compendium build`\n" + "\n".join(GENERATED) + "\n")
+    write_file(root / ".gitignore", "# Written by `compendium build`\n" + "".join(f"/{name}\n" for name in generated()))
     write_file(root / DOCS_DIR / "index.md", _home_page())
     write_file(root / DOCS_DIR / METHOD_PAGE, method_page())
     write_schema_copies(root)

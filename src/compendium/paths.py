@@ -7,6 +7,8 @@ watched and marked in the edition at once.
 
 from __future__ import annotations
 
+import fnmatch
+
 # The folders of the one-file-per-item kinds, and the schema each file is checked against.
 DATA_FOLDERS = {"claims": "claim", "evidence": "evidence", "charts": "chart"}
 # The compendium's files of one document each, by the schema they are checked against.
@@ -30,8 +32,32 @@ DATA_SUFFIXES = (".yml", ".yaml")
 # never committed, and safe to delete (a missing cache is a miss).
 CACHE_DIR = ".cache"
 LINK_CACHE = f"{CACHE_DIR}/links.json"  # check-links --external's results, unless given --cache-file
+SITE_DIR = "site"  # the built site, unless --site-dir says otherwise
+STAGING = ".site-"  # the prefix of the folders sites are built in, next to the site: .site-<pid>-<random>
+MANIFEST = ".generated"  # in DOCS_DIR: every file the last build generated there, so that stale ones are removed
+INCLUDES = ".includes"  # in DOCS_DIR: MkDocs leaves out what starts with a dot, pymdownx.snippets includes it
+ASSETS = "assets/compendium"  # in DOCS_DIR: the engine's stylesheet and scripts, the charts and the share cards
+# Everything the build (and `compendium offline`) writes into a compendium, relative to its root, a folder
+# ending in "/": what its .gitignore must list, what `compendium clean` removes, what a copy of the record
+# leaves out. The build writes nothing else (a test builds the sample and compares).
+GENERATED_DOCS = ("claims/", "evidence/", "topics/", "charts/", "series/", "references.md", "timeline.md",
+                  "glossary.md", "changelog.md", "data.md", "fields.md", "about.md", "data/", "feed.xml", f"{ASSETS}/",
+                  MANIFEST, f"{INCLUDES}/")
+# The site; the one a build moves aside while it swaps in the new (site.previous); the folders sites are
+# built in (.site-<pid>-<random>); the caches; the offline edition (dist/compendium-offline.zip).
+GENERATED_ROOT = (f"{SITE_DIR}/", f"{SITE_DIR}.previous/", f"{STAGING}*/", f"{CACHE_DIR}/", "dist/")
 # The generated page listing the claims not assessed (its id is reserved in the schemas: no claim can take it).
 NOT_ASSESSED_PAGE = "claims/not-assessed"
+
+
+def generated() -> list[str]:
+    """Every generated file or folder (a folder ending in "/", a pattern holding "*"), relative to the root."""
+    return [*GENERATED_ROOT, *(f"{DOCS_DIR}/{name}" for name in GENERATED_DOCS)]
+
+
+def is_generated(relative: str) -> bool:
+    """Whether a path relative to a compendium's root ("docs/claims", "site") is one generated() names."""
+    return any(fnmatch.fnmatchcase(relative, name.rstrip("/")) for name in generated())
 
 
 def data_paths() -> list[str]:

@@ -185,7 +185,8 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
             result.pages = WriteStats(0, unchanged, 0)
             log(f"pages: {unchanged} unchanged (their inputs did not change: not rendered)")
         else:
-            from compendium.render import MANIFEST, render_pages, write_pages
+            from compendium.paths import MANIFEST
+            from compendium.render import render_pages, write_pages
 
             pages = render_pages(compendium, settings, edition)
             result.pages = write_pages(docs_dir, pages, frozenset(chart_files | card_files))

@@ -34,7 +34,7 @@ from compendium.figurelinks import EXAMPLE as FIGURE_LINK_EXAMPLE
 from compendium.figurelinks import FIGURE_CHARS, FigureLink, LinkedText, finding_anchor
 from compendium.files import WriteStats, read_regular, write_file
 from compendium.model import Chart, Claim, Compendium, Evidence
-from compendium.paths import CONFIG_FILE, NOT_ASSESSED_PAGE, SINGLE_FILES
+from compendium.paths import ASSETS, CONFIG_FILE, INCLUDES, MANIFEST, NOT_ASSESSED_PAGE, SINGLE_FILES
 from compendium.schemas import schema
 from compendium.searchmeta import add_search, front_matter_value
 from compendium.settings import SiteSettings
@@ -54,9 +54,6 @@ from compendium.wording import (
     figure_value,
     releases_phrase,
 )
-
-MANIFEST = ".generated"  # Lists what the last run generated under docs/, so stale pages can be removed.
-ASSETS = "assets/compendium"
 
 
 def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environment:
@@ -259,7 +256,6 @@ SEARCH_PROMPT = "partials/search-prompt.html"
 def theme_file(name: str) -> str:
     """A file of the site's theme (src/compendium/theme/), as text."""
     return resources.files("compendium").joinpath(f"theme/{name}").read_text("utf-8")
-INCLUDES = ".includes"  # under docs/: MkDocs leaves out what starts with a dot, pymdownx.snippets includes it
 
 
 def _home_parts(render: Callable[..., str], compendium: Compendium) -> dict[str, str]:

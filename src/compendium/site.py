@@ -39,7 +39,7 @@ from compendium.builders import BUILDERS, DEFAULT_BUILDER
 from compendium.compact import compact_site
 from compendium.diagnostics import Diagnostic, Severity, display_path
 from compendium.engine_config import apply_engine_settings
-from compendium.paths import DATA_FOLDERS, DATA_SUFFIXES, DOCS_DIR
+from compendium.paths import DATA_FOLDERS, DATA_SUFFIXES, DOCS_DIR, STAGING
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,6 @@ class SiteResult:
     problems: list[Diagnostic] = field(default_factory=list)  # the same, each with the file it names
 
 
-STAGING = ".site-"  # the prefix of the folders sites are built in, next to site/: .site-<pid>-<random>
 
 
 def build_site(root: Path, site_dir: Path, config_file: str = "mkdocs.yml",

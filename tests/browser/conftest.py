@@ -29,7 +29,7 @@ from .support import (
     serve,
     serve_as_host,
 )
-from conftest import REPO, copy_sample
+from conftest import copy_sample
 
 
 # Package scope, not session: while Playwright's sync driver is open, its event loop counts as
@@ -71,10 +71,10 @@ def sample_host(sample_site: Site) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="session")
-def real_site(real_site: Path) -> Iterator[Site]:
-    """The record in this repository (built once for the whole run by tests/conftest.py), served."""
+def real_site(real_record: Path, real_site: Path) -> Iterator[Site]:
+    """The record in this repository (copied and built once for the whole run by tests/conftest.py), served."""
     with serve(real_site) as url:
-        yield Site(REPO, real_site, url)
+        yield Site(real_record, real_site, url)
 
 
 @pytest.fixture
