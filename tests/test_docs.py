@@ -3,12 +3,14 @@ field has a description and an example (the schemas are the one place the rules 
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from compendium.paths import is_generated
 from compendium.schemas import KINDS, schema
 
 from conftest import REPO, SAMPLE
@@ -90,8 +92,8 @@ def test_developing_names_every_module_and_only_modules_that_exist() -> None:
     text = (REPO / "DEVELOPING.md").read_text("utf-8")
     package = REPO / "src" / "compendium"
     named = set(re.findall(r"`([\w/.*-]+(?:\.py|\.json|\.j2|\.typ|/))`", text))
-    built = {"site/"}  # what a build writes, absent from a fresh clone
-    missing = sorted(n for n in named - built if "*" not in n and not any(
+    # What the build generates is named by paths.generated(), not found on disk (a fresh clone has none of it).
+    missing = sorted(n for n in named if "*" not in n and not is_generated(n.rstrip("/")) and not any(
         (base / n.removeprefix("src/compendium/")).exists()
         for base in (package, package / "pdf", package / "schemas", REPO)))
     assert not missing, f"DEVELOPING.md names what does not exist: {missing}"
@@ -99,3 +101,51 @@ def test_developing_names_every_module_and_only_modules_that_exist() -> None:
                                                          if p.is_dir() and (p / "__init__.py").is_file()}
     unnamed = sorted(m for m in modules if m not in named and f"src/compendium/{m}" not in named)
     assert not unnamed, f"DEVELOPING.md does not say what these are for: {unnamed}"
+
+
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    from compendium.cli import parser
+
+    (subcommands,) = [a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(subcommands.choices)
+
+
+def _options(command: argparse.ArgumentParser) -> dict[str, tuple[str, ...]]:
+    """Each option of a command, with its choices (empty when it takes any value, or none)."""
+    return {name: tuple(action.choices or ()) for action in command._actions for name in action.option_strings
+            if name.startswith("--") and name != "--help"}
+
+
+def _readme_commands() -> tuple[dict[str, str], str]:
+    """The README's command reference: each command's usage (continuation lines joined), and the paragraph
+    after it (the options most commands share)."""
+    text = (REPO / "README.md").read_text("utf-8")
+    block, after = re.search(r"^## Command line\n\n```\n(.*?)\n```\n\n(.*?)\n\n", text, re.S | re.M).groups()
+    usages: dict[str, str] = {}
+    for line in block.splitlines():
+        if line.startswith("compendium "):
+            name, _, rest = line.removeprefix("compendium ").partition(" ")
+            usages[name], last = rest, name
+        else:
+            usages[last] += " " + line
+    return usages, after
+
+
+def _said(usage: str) -> dict[str, tuple[str, ...]]:
+    """The options a text names (but argparse's own --help), each with the choices it shows (a|b)."""
+    return {name: tuple(choices.split("|")) if "|" in choices else ()
+            for name, choices in re.findall(r"(--[a-z-]+)(?: ([^\s\]`]+))?", usage) if name != "--help"}
+
+
+def test_the_readme_lists_every_command_and_option_of_the_command_line() -> None:
+    commands, (usages, shared_text) = _commands(), _readme_commands()
+    assert sorted(usages) == sorted(commands)
+    shared = _options(commands["validate"])  # validate takes only the options every command() is given
+    assert _said(shared_text) == shared
+    for name, command in commands.items():
+        options = _options(command)
+        own = {o: c for o, c in options.items() if o not in shared} if shared.keys() <= options.keys() else options
+        assert _said(usages[name]) == own, name
+        for action in command._actions:  # the positional arguments' choices (new's kinds)
+            if not action.option_strings and action.choices:
+                assert "|".join(action.choices) in usages[name], name

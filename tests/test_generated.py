@@ -14,6 +14,7 @@ import yaml
 from compendium.cli import main
 from compendium.paths import (
     BIB_FILE,
+    CACHE_DIR,
     CONFIG_FILE,
     DATA_FOLDERS,
     DATA_SUFFIXES,
@@ -35,11 +36,6 @@ def _files(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() or p.is_symlink()}
 
 
-def _under_generated(relative: str) -> bool:
-    parts = relative.split("/")
-    return any(is_generated("/".join(parts[:i])) for i in range(1, len(parts) + 1))
-
-
 def _example(name: str) -> str:
     """A path that the generated name stands for: a file inside a folder, a pattern's "*" filled in (for
     the staging folders, as one of no process: process 0)."""
@@ -49,15 +45,21 @@ def _example(name: str) -> str:
 def test_the_build_writes_what_paths_names_and_nothing_else(tmp_path: Path) -> None:
     root = copy_sample(tmp_path)
     before = _files(root)
-    assert not [name for name in before if _under_generated(name)]
+    assert not [name for name in before if is_generated(name)]
     assert build(root).site_ok
     written = _files(root) - before
-    assert [name for name in sorted(written) if not _under_generated(name)] == []
-    # Every name under docs/ is one the build writes (no stale entry), and its manifest lists nothing else.
-    assert [name for name in GENERATED_DOCS if not (root / DOCS_DIR / name).exists()] == []
+    assert [name for name in sorted(written) if not is_generated(name)] == []
+    # The build's manifest of what it wrote under docs/ lists nothing else either.
     listed = (root / DOCS_DIR / MANIFEST).read_text("utf-8").splitlines()
-    assert listed and [name for name in listed if not _under_generated(f"{DOCS_DIR}/{name}")] == []
+    assert listed and [name for name in listed if not is_generated(f"{DOCS_DIR}/{name}")] == []
     assert (root / SITE_DIR / "index.html").is_file()
+
+
+def test_every_generated_name_is_one_the_record_build_writes(real_record: Path) -> None:
+    """No stale name in paths.py: the record (which has every kind of file the sample has, and series) writes
+    each one under docs/ and the site and its caches at its root."""
+    assert [name for name in GENERATED_DOCS if not (real_record / DOCS_DIR / name).exists()] == []
+    assert (real_record / SITE_DIR).is_dir() and (real_record / CACHE_DIR).is_dir()
 
 
 def test_gitignore_covers_every_generated_output_once() -> None:

@@ -56,8 +56,11 @@ def generated() -> list[str]:
 
 
 def is_generated(relative: str) -> bool:
-    """Whether a path relative to a compendium's root ("docs/claims", "site") is one generated() names."""
-    return any(fnmatch.fnmatchcase(relative, name.rstrip("/")) for name in generated())
+    """Whether a path relative to a compendium's root ("docs/claims", "site/index.html") is one generated()
+    names, or inside one."""
+    parts = relative.split("/")
+    names = [name.rstrip("/") for name in generated()]
+    return any(fnmatch.fnmatchcase("/".join(parts[:i]), name) for i in range(1, len(parts) + 1) for name in names)
 
 
 def data_paths() -> list[str]:
