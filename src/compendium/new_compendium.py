@@ -113,10 +113,9 @@ def _write(root: Path) -> None:
 
 def _mkdocs_yml() -> str:
     # A page made only from an optional file is in the navigation once that file is: until then, commented out.
-    nav = "\n".join(nav_lines({page: f"once there is a {SINGLE_FILES[kind]}"
-                               for page, kind in (("timeline.md", "timeline"), ("glossary.md", "glossary"))}))
-    not_in_nav = "\n".join(f"  {pattern}" for pattern in NOT_IN_NAV)
-    return f"""\
+    left_out = {page: f"once there is a {SINGLE_FILES[kind]}"
+                for page, kind in (("timeline.md", "timeline"), ("glossary.md", "glossary"))}
+    return mkdocs_yml(f"""\
 # The site: MkDocs with the Material theme. `compendium build` writes the generated pages into docs/
 # (claims/, evidence/, topics/, charts/, references.md and the others) and builds the site into site/.
 site_name: "{MARK} the compendium's name"
@@ -138,17 +137,27 @@ copyright: "{MARK} the licence of the text and data, for example: Text and data 
 #     url: https://creativecommons.org/licenses/by/4.0/
 # The words readers are shown for each verdict, where the engine's are not the compendium's: under
 # extra.verdicts, as schemas/verdicts.schema.json describes (the method page should use the same words).
+""", language="en", features=("content.action.edit", "navigation.top", "search.highlight"),
+                      extensions=("admonition",), left_out=left_out)
 
+
+def mkdocs_yml(head: str, language: str | None = None, features: tuple[str, ...] = ("content.action.edit",),
+               extensions: tuple[str, ...] = (), left_out: dict[str, str] | None = None) -> str:
+    """A compendium's mkdocs.yml, as init and synth write it: head (its name, description and addresses),
+    then the theme (in language, with Material's features), the Markdown extensions every compendium needs
+    and extensions, the navigation (nav_lines(left_out)), the generated pages outside it, and MkDocs' checks."""
+    theme = "".join([f"  language: {language}\n" if language else "", "  font: false  # No web fonts fetched from "
+                     "elsewhere: the site works offline and tells no one else who reads it.\n", "  features:\n",
+                     *(f"    - {feature}\n" for feature in features)])
+    extra = "".join(f"  - {extension}\n" for extension in extensions)
+    nav = "\n".join(nav_lines(left_out))
+    not_in_nav = "\n".join(f"  {pattern}" for pattern in NOT_IN_NAV)
+    return f"""\
+{head}
 # `compendium build` adds the engine's own templates, stylesheet and Markdown extensions to these settings.
 theme:
   name: material
-  language: en
-  font: false  # No web fonts fetched from elsewhere: the site works offline and tells no one else who reads it.
-  features:
-    - content.action.edit
-    - navigation.top
-    - search.highlight
-
+{theme}
 plugins:
   - search
 
@@ -156,8 +165,7 @@ markdown_extensions:
   - attr_list
   - md_in_html
   - tables
-  - admonition
-  - toc:
+{extra}  - toc:
       permalink: true
   # The home page includes the parts generated from the data (docs/.includes/, written by the build).
   - pymdownx.snippets:

@@ -22,10 +22,9 @@ from typing import Any
 
 import yaml
 
-# The navigation of tests/sample/mkdocs.yml (tests/test_synth.py checks that the whole files agree): every
-# page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
-from compendium.engine_config import NOT_IN_NAV
-from compendium.new_compendium import VERDICT_WORDS, nav_lines
+# init's mkdocs.yml, whose navigation is tests/sample/mkdocs.yml's (tests/test_synth.py checks that the settings
+# agree): every page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
+from compendium.new_compendium import VERDICT_WORDS, mkdocs_yml
 
 RATINGS = ("accurate", "mostly-accurate", "misleading", "inaccurate", "unproven")
 DESIGNS = ("rct", "systematic-review", "cohort", "service-evaluation", "official-statistics",
@@ -200,44 +199,16 @@ def _reference(rng: random.Random, key: str, index: int) -> str:
 
 
 def _mkdocs_yml(name: str) -> str:
-    # The structure of tests/sample/mkdocs.yml: a small navigation, the generated pages outside it. No theme
-    # folder or stylesheet: the engine adds its own whatever mkdocs.yml says.
-    nav = "\n".join(nav_lines())
-    not_in_nav = "\n".join(f"  {pattern}" for pattern in NOT_IN_NAV)
-    return f"""\
+    # The settings of tests/sample/mkdocs.yml (tests/test_synth.py compares them): init's template with
+    # Material's edit button only. No theme folder or stylesheet: the engine adds its own whatever it says.
+    return mkdocs_yml(f"""\
 # A synthetic compendium written by `compendium synth`, for the benchmark and the tests.
 site_name: {name}
 site_description: Made-up claims, each next to made-up evidence, for the benchmark and the tests.
 site_url: https://example.org/synthetic/
 repo_url: https://example.org/synthetic/compendium
 edit_uri: edit/main/docs/
-theme:
-  name: material
-  font: false
-  features:
-    - content.action.edit
-plugins:
-  - search
-markdown_extensions:
-  - attr_list
-  - md_in_html
-  - tables
-  - toc:
-      permalink: true
-  - pymdownx.snippets:
-      base_path: ["."]
-      check_paths: true
-nav:
-{nav}
-not_in_nav: |
-{not_in_nav}
-validation:
-  omitted_files: warn
-  not_found: warn
-  absolute_links: info
-  unrecognized_links: warn
-  anchors: warn
-"""
+""")
 
 
 _METHOD = """\
