@@ -11,21 +11,24 @@ from compendium.pipeline import check
 from compendium.render import render_pages, write_pages
 from compendium.settings import read_settings
 
-from conftest import SAMPLE, TESTS
+from conftest import SAMPLE, TESTS, copy_sample
 
 GOLDEN = TESTS / "golden"
 EDITION = Edition("2026-03-02", "0123456789")  # fixed, so golden files do not change with each commit
 
 
-def _pages() -> dict[str, str]:
-    report, compendium = check(SAMPLE)
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The sample's pages, rendered from a copy (rendering writes its caches into the compendium's root)."""
+    root = copy_sample(tmp_path_factory.mktemp("render"))
+    report, compendium = check(root)
     assert compendium is not None, [d.format_text() for d in report.diagnostics]
-    pages = render_pages(compendium, read_settings(SAMPLE), EDITION)
+    pages = render_pages(compendium, read_settings(root), EDITION)
     return {k: v for k, v in pages.items() if k.endswith(".md")}
 
 
-def test_pages_match_golden_files(request: pytest.FixtureRequest) -> None:
-    pages = _pages()
+def test_pages_match_golden_files(request: pytest.FixtureRequest, rendered: dict[str, str]) -> None:
+    pages = dict(rendered)
     if request.config.getoption("--update-golden"):
         for old in GOLDEN.rglob("*.md"):
             old.unlink()
@@ -38,8 +41,8 @@ def test_pages_match_golden_files(request: pytest.FixtureRequest) -> None:
         assert text == golden[relative], f"{relative} differs from tests/golden/{relative}: run make golden and review"
 
 
-def test_a_page_for_every_item() -> None:
-    pages = _pages()
+def test_a_page_for_every_item(rendered: dict[str, str]) -> None:
+    pages = dict(rendered)
     for folder in ("claims", "evidence"):
         for data_file in (SAMPLE / folder).glob("*.yml"):
             assert f"{folder}/{data_file.stem}.md" in pages
@@ -47,8 +50,8 @@ def test_a_page_for_every_item() -> None:
             "topics/uptake.md", "topics/cost.md"} <= set(pages)
 
 
-def test_claim_page_shows_quote_locator_verdict_and_both_sides() -> None:
-    page = _pages()["claims/most-participants-keep-walking.md"]
+def test_claim_page_shows_quote_locator_verdict_and_both_sides(rendered: dict[str, str]) -> None:
+    page = rendered["claims/most-participants-keep-walking.md"]
     assert "> Two in three walkers are still with us after a year." in page
     assert "[Example Walking Programme (2020)](../references.md#ref-walkco2020annual), p. 4" in page
     assert "[Misleading](../method.md#verdict-misleading" in page
@@ -59,8 +62,8 @@ def test_claim_page_shows_quote_locator_verdict_and_both_sides() -> None:
         in page
 
 
-def test_references_formatted_by_csl_with_links_and_backlinks() -> None:
-    page = _pages()["references.md"]
+def test_references_formatted_by_csl_with_links_and_backlinks(rendered: dict[str, str]) -> None:
+    page = rendered["references.md"]
     assert ('<p id="ref-smith2021uptake" class="cx-reference">Smith, J., Jones, A. and Brown, C. (2021) '
             "‘Who keeps walking? A cohort study of a community walking programme’, <i>Journal of Example "
             "Studies</i>, 12(3), pp. 45–67. Available at: <a href=\"https://doi.org/10.5555/example.2021.045\">"
@@ -71,8 +74,8 @@ def test_references_formatted_by_csl_with_links_and_backlinks() -> None:
         in page
 
 
-def test_second_write_changes_nothing(tmp_path: Path) -> None:
-    pages = _pages()
+def test_second_write_changes_nothing(tmp_path: Path, rendered: dict[str, str]) -> None:
+    pages = dict(rendered)
     first = write_pages(tmp_path, pages)
     second = write_pages(tmp_path, pages)
     assert (first.written, second.written, second.unchanged) == (len(pages), 0, len(pages))
