@@ -120,6 +120,13 @@ NOT_RECORD = {".git", ".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".
 
 
 @pytest.fixture(scope="session")
+def sample_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the sample for the run, for the tests that render it without changing it: rendering writes
+    its caches into the compendium's root, which must not be the repository's."""
+    return copy_sample(tmp_path_factory.mktemp("sample-copy"))
+
+
+@pytest.fixture(scope="session")
 def real_record(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the record in this repository (no generated file, no git), built once for the whole run
     (site, search, data and PDF) by the command a contributor runs: no test writes into the repository."""

@@ -28,8 +28,6 @@ from compendium.render import render_pages
 from compendium.settings import read_settings
 from compendium.wording import CERTAINTY_SYMBOLS
 
-from conftest import SAMPLE
-
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 from make_hostile import PAYLOADS, make_hostile, stacked
 
@@ -252,15 +250,15 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, ma
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=_TEXT, statement=_TEXT, quote=_TEXT, rationale=_TEXT, note=_TEXT)
-def test_arbitrary_text_keeps_pages_well_formed(title: str, statement: str, quote: str, rationale: str,
-                                                note: str) -> None:
-    _, compendium = check(SAMPLE)
+def test_arbitrary_text_keeps_pages_well_formed(sample_copy: Path, title: str, statement: str, quote: str,
+                                                rationale: str, note: str) -> None:
+    _, compendium = check(sample_copy)
     assert compendium is not None
     claim = compendium.claims["most-participants-keep-walking"]
     claim = dataclasses.replace(claim, title=title, statement=statement, rationale=LinkedText.parse(rationale),
                                 source=dataclasses.replace(claim.source, quote=quote, note=note))
     compendium = dataclasses.replace(compendium, claims={**compendium.claims, claim.id: claim})
-    page = str(render_pages(compendium, read_settings(SAMPLE), Edition("2026-01-01", ""))[
+    page = str(render_pages(compendium, read_settings(sample_copy), Edition("2026-01-01", ""))[
         "claims/most-participants-keep-walking.md"])
     body = page.split("---\n", 2)[2]
     _MD.reset()

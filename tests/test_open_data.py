@@ -85,11 +85,11 @@ def test_open_data_validates_and_counts_exactly_the_yaml(sample: Path) -> None:
         assert {"claims.json", "evidence.json", "references.json", "claims.csv", "README.txt",
                 "schemas/claims.schema.json"} <= names
         assert archive.read("claims.json") == (data / "claims.json").read_bytes()
-    # The sample states its licence in mkdocs.yml (extra.licence); the files give it as stated.
-    assert ("Licence: Creative Commons Attribution 4.0 International (CC BY 4.0),\n"
-            "https://creativecommons.org/licenses/by/4.0/ . Quotations remain their authors'.\n"
-            ) in (data / "README.txt").read_text()
-    assert claims["licence"] == evidence["licence"] == "CC-BY-4.0"
+    # The sample states its licence in mkdocs.yml (extra.licence); the files give it as stated there.
+    stated = yaml.safe_load((sample / "mkdocs.yml").read_text("utf-8"))["extra"]["licence"]
+    assert f"Licence: {stated['name']},\n{stated['url']} . Quotations remain their authors'.\n" \
+        in (data / "README.txt").read_text()
+    assert claims["licence"] == evidence["licence"] == stated["id"]
 
 
 def test_verdict_change_shows_on_page_changelog_feed_and_json(sample: Path) -> None:

@@ -255,14 +255,14 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=3, ma
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=_TEXT)
-def test_any_title_keeps_the_front_matter_readable(title: str) -> None:
+def test_any_title_keeps_the_front_matter_readable(sample_copy: Path, title: str) -> None:
     """MkDocs reads each page's front matter with YAML; a value it cannot read drops the whole of it
     (a character beyond U+FFFF written as a JSON surrogate pair did)."""
-    _, compendium = check(SAMPLE)
+    _, compendium = check(sample_copy)
     assert compendium is not None
     claim = dataclasses.replace(compendium.claims["programme-pays-for-itself"], title=title, statement=title)
     compendium = dataclasses.replace(compendium, claims={**compendium.claims, claim.id: claim})
-    page = str(render_pages(compendium, read_settings(SAMPLE), Edition("2026-01-01", ""))[
+    page = str(render_pages(compendium, read_settings(sample_copy), Edition("2026-01-01", ""))[
         "claims/programme-pays-for-itself.md"])
     _, meta = get_data(page)
     assert meta["description"] == claim_description(claim, compendium.verdicts[claim.rating].label)
