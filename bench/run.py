@@ -20,8 +20,13 @@ Results are printed and written to BENCHMARKS.md, with the machine described and
 issue 11 marked met or not, by how much. Hand-written notes between the NOTES markers in
 BENCHMARKS.md are kept from one run to the next.
 
+The two builders of the site (MkDocs with Material, and Zensical: README, "Choosing a builder") are set side
+by side with --builders-only, on the real record and the synthetic --sizes, one run each: the site stage of
+each with the pages already rendered, Zensical's first with its cache empty and again with it full. That
+section is kept by a full run, which does not measure it.
+
     python bench/run.py [--runs 3] [--sizes 100,1000] [--pdf-runs 1] [--pdf-sizes 1000] [--no-real]
-                        [--no-profile] [--pdf-only]
+                        [--no-profile] [--pdf-only] [--builders-only]
 """
 
 from __future__ import annotations
@@ -79,7 +84,7 @@ CLAIM_PAGE_BYTES = 40_000
 # ---------------------------------------------------------------------------------------------------
 # In the child process: one build, reported as one line of JSON.
 
-def child_build(root: Path, site_dir: Path, pdf: bool) -> None:
+def child_build(root: Path, site_dir: Path, pdf: bool, builder: str | None = None) -> None:
     import resource
 
     from compendium import pipeline
@@ -98,7 +103,7 @@ def child_build(root: Path, site_dir: Path, pdf: bool) -> None:
 
     pipeline._write_pdf = timed_pdf
     start = time.perf_counter()
-    result = pipeline.build(root, site_dir=site_dir, pdf=pdf)
+    result = pipeline.build(root, site_dir=site_dir, pdf=pdf, builder=builder)
     wall = time.perf_counter() - start
     errors = [d.format_text() for d in result.report.errors]
     report = {
@@ -208,10 +213,12 @@ class BenchError(Exception):
     pass
 
 
-def measured_build(root: Path, pdf: bool = False) -> Run:
+def measured_build(root: Path, pdf: bool = False, builder: str | None = None) -> Run:
     command = [sys.executable, str(Path(__file__).resolve()), "--child-build", str(root), str(root / "site")]
     if pdf:
         command.append("--pdf")
+    if builder:
+        command += ["--builder", builder]
     samples: list[Sample] = []
     done, wall, peak = run_measured(command, root, samples)
     lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH-RESULT ")]
@@ -346,6 +353,105 @@ def bench_pdf(scenario: Scenario, source: Path, work: Path, runs: int, log: Call
         log(f"  {scenario.name} PDF: {problem}")
 
 
+# The builders' runs, in the order made on one folder whose pages are rendered: (builder, label).
+BUILDER_RUNS = (("mkdocs", "MkDocs + Material"), ("zensical", "Zensical, its cache empty"),
+                ("zensical", "Zensical, its cache full"))
+BUILDERS_HEADING = "## Builders: MkDocs + Material and Zensical side by side"
+
+
+@dataclass
+class BuilderRun:
+    label: str
+    builder: str
+    run: Run
+    pages: int
+    search_bytes: int
+
+
+def bench_builders(name: str, source: Path, work: Path, log: Callable[[str], None]) -> list[BuilderRun] | str:
+    """One run of each of BUILDER_RUNS on a copy of source built once first (charts drawn, pages rendered), so
+    that every run differs from the others only by its builder; or the problem that stopped it."""
+    root = fresh_copy(source, work / f"{name}-builders")
+    runs: list[BuilderRun] = []
+    try:
+        measured_build(root)
+        for builder, label in BUILDER_RUNS:
+            run = measured_build(root, builder=builder)
+            site = root / "site"
+            index = next((site / n for n in ("search/search_index.json", "search.json") if (site / n).is_file()), None)
+            runs.append(BuilderRun(label, builder, run, sum(1 for _ in site.rglob("index.html")),
+                                   index.stat().st_size if index else 0))
+            log(f"  {name}, {label}: site stage {run.report['timings'].get(builder, 0):.1f} s, "
+                f"whole build {run.wall:.1f} s")
+    except BenchError as problem:
+        log(f"  {name} builders: {problem}")
+        return str(problem)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return runs
+
+
+def builders_section(results: dict[str, list[BuilderRun] | str], when: str) -> list[str]:
+    out = ["", BUILDERS_HEADING, "", when, "",
+           "| Compendium | Builder | Site stage | Whole build (pages unchanged) | Peak memory | HTML pages | "
+           "Search index |", "|---|---|---:|---:|---:|---:|---:|"]
+    for name, runs in results.items():
+        if isinstance(runs, str):
+            out.append(f"| {name} | could not be measured: {runs.strip().splitlines()[-1][:200]} | | | | | |")
+            continue
+        out += [f"| {name} | {r.label} | {_s(r.run.report['timings'].get(r.builder), 1)} | {_s(r.run.wall, 1)} | "
+                f"{_mib(r.run.peak_bytes)} | {r.pages:,} | {_bytes(r.search_bytes)} |" for r in runs]
+    out += ["", "One run each (not a median). Each row is `compendium build --no-pdf --builder ...` in a fresh "
+            "process on the same folder, built once before with nothing timed, so that no chart is drawn and no page "
+            "rendered: the rows differ by their builder only. The site stage is the builder's own part of the build "
+            "(MkDocs in the build's process; Zensical as a child process, with the engine's workspace: the mirror "
+            "of docs/ and the configuration it writes); peak memory is the whole process tree's. Zensical keeps "
+            "a cache of its own (`.cache/zensical/.cache/`), so its second build is timed too; MkDocs has none.", ""]
+    return out
+
+
+def splice_section(existing: str, heading: str, section: list[str]) -> str:
+    """The report with its section under heading replaced (or added before 'Other measures')."""
+    text = "\n".join(section).strip("\n") + "\n\n"
+    match = re.search(rf"^{re.escape(heading)}\n.*?(?=^## |^{re.escape(NOTES_BEGIN)})", existing, re.M | re.S)
+    if match:
+        return existing[:match.start()] + text + existing[match.end():]
+    at = existing.find("## Other measures")
+    return existing[:at] + text + existing[at:] if at >= 0 else existing.rstrip("\n") + "\n\n" + text
+
+
+def kept_section(path: Path, heading: str) -> list[str]:
+    """The section under heading in the report at path, as it is (a full run keeps what it does not measure)."""
+    text = path.read_text("utf-8") if path.exists() else ""
+    match = re.search(rf"^{re.escape(heading)}\n.*?(?=^## |^{re.escape(NOTES_BEGIN)})", text, re.M | re.S)
+    return ["", *match.group(0).strip("\n").splitlines(), ""] if match else []
+
+
+def builders_only(args: argparse.Namespace, log: Callable[[str], None]) -> int:
+    """The two builders side by side: the real record's and the synthetic --sizes' sites, one run each."""
+    started, load_start = time.perf_counter(), _load()
+    results: dict[str, list[BuilderRun] | str] = {}
+    with workspace(args.keep) as work:
+        log(f"bench: working in {work}")
+        if not args.no_real:
+            log("bench: the real record, each builder")
+            results["real record"] = bench_builders("real", copy_real_record(work / "real-source"), work, log)
+        for n in [int(n) for n in args.sizes.split(",") if n.strip()]:
+            log(f"bench: synthetic, N = {n}, each builder")
+            results[f"synthetic N={n}"] = bench_builders(f"synthetic-{n}",
+                                                         synthesize(work / f"synthetic-{n}-source", n), work, log)
+    when = (f"Measured alone (`bench/run.py --builders-only --sizes {args.sizes}`) on "
+            f"{time.strftime('%Y-%m-%d %H:%M')}, {(time.perf_counter() - started) / 60:.1f} min in all, load average "
+            f"{load_start} at the start and {_load()} at the end; MkDocs {_version('mkdocs')}, Material "
+            f"{_version('mkdocs-material')}, Zensical {_version('zensical')}.")
+    section = builders_section(results, when)
+    existing = args.output.read_text("utf-8") if args.output.exists() else "# Benchmarks\n"
+    args.output.write_text(splice_section(existing, BUILDERS_HEADING, section), "utf-8")
+    print("\n".join(section))
+    log(f"bench: the builders section written to {args.output}")
+    return 1 if any(isinstance(r, str) for r in results.values()) else 0
+
+
 def profile_steps(root: Path, stats_file: Path) -> None:
     """cProfile of the generator's own steps on a built folder (a no-op build in a fresh process, without
     MkDocs or the PDF), into stats_file."""
@@ -429,7 +535,8 @@ STAGES = (("load+validate+resolve", "Load + validate + resolve"), ("charts", "Ch
 
 def report(scenarios: list[Scenario], info: dict[str, str], runs: int, load: tuple[str, str],
            hot: tuple[float, list[HotSpot], list[HotSpot]] | None, hot_name: str, notes: str,
-           elapsed: float) -> str:
+           elapsed: float, builders: list[str] | None = None) -> str:
+    builders = builders or []
     ok = [s for s in scenarios if s.cold]
     out = ["# Benchmarks", "",
            "Written by `make bench` (`bench/run.py`); see issue 11 for the targets. Every figure is the median "
@@ -474,6 +581,7 @@ def report(scenarios: list[Scenario], info: dict[str, str], runs: int, load: tup
                        f"{_count(s.noop, 'pages_written')} pages rewritten, matplotlib imported in "
                        f"{sum(bool(r.report.get('matplotlib_imported')) for r in s.noop)} of {len(s.noop)} runs.")
     out += pdf_section(scenarios)
+    out += builders
     out += ["", "## Other measures", "", "| Compendium | Validation (load + validate + resolve) | "
             "Cold charts: per chart | Claim page HTML: median | Claim page HTML: max |", "|---|---:|---:|---:|---:|"]
     for s in ok:
@@ -714,6 +822,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf-only", action="store_true",
                         help="time only the PDF edition (the real record, and --pdf-sizes), and replace only the "
                              "PDF section of the report")
+    parser.add_argument("--builders-only", action="store_true",
+                        help="set the two builders side by side (the real record, and --sizes; one run each), and "
+                             "replace only that section of the report")
     parser.add_argument("--no-profile", action="store_true", help="do not profile the largest synthetic build")
     parser.add_argument("--output", type=Path, default=OUTPUT,
                         help="where to write the report (default: BENCHMARKS.md)")
@@ -724,9 +835,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child-build", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--child-profile", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--pdf", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--builder", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_build:
-        child_build(args.child_build[0], args.child_build[1], pdf=args.pdf)
+        child_build(args.child_build[0], args.child_build[1], pdf=args.pdf, builder=args.builder)
         return 0
     if args.child_profile:
         child_profile(*args.child_profile)
@@ -743,6 +855,8 @@ def main(argv: list[str] | None = None) -> int:
     hot_name = ""
     if args.pdf_only:
         return pdf_only(args, log)
+    if args.builders_only:
+        return builders_only(args, log)
     with workspace(args.keep) as work:
         log(f"bench: working in {work}")
         if not args.no_real:
@@ -761,7 +875,7 @@ def main(argv: list[str] | None = None) -> int:
             if str(n) in args.pdf_sizes.split(",") and not scenarios[-1].problem:
                 bench_pdf(scenarios[-1], source, work, 1, log)
     text = report(scenarios, machine(), args.runs, (load_start, _load()), hot, hot_name, _kept_notes(args.output),
-                  time.perf_counter() - started)
+                  time.perf_counter() - started, kept_section(args.output, BUILDERS_HEADING))
     args.output.write_text(text, "utf-8")
     print(text)
     log(f"bench: written to {args.output}")

@@ -60,6 +60,7 @@ def test_zensical_builds_the_compendium_apart_from_the_engines_cache(sample: Pat
     home = (site / "index.html").read_text("utf-8")
     assert re.search(r"<title>\s*Sample Compendium\s*</title>", home), re.findall(r"<title>.*?</title>", home, re.S)
     assert 'class="cx-pdf-edition"' in home and 'property="og:type" content="website"' in home
+    assert 'href="https://zensical.org/"' in home and "mkdocs-material" not in home  # the footer and generator
     claim = next((site / "claims").glob("*/index.html")).read_text("utf-8")
     assert 'property="og:type" content="article"' in claim and "application/ld+json" in claim
     assert "In short" in claim
