@@ -90,7 +90,7 @@ def build(root: Path, config: Any, config_file: str, staging: Path) -> tuple[boo
         if run.returncode != 0:
             if not problems:
                 problems = [Diagnostic(config_file, 0, 0, f"Zensical could not build the site: {_last_line(output)}",
-                                       "reported by Zensical (--strict: a warning stops the build)")]
+                                       "reported by Zensical; or build with the default builder (--builder mkdocs)")]
             return False, output, problems
         _move(workspace / "site", staging)
     return True, output, problems
