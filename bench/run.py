@@ -108,8 +108,8 @@ def child_build(root: Path, site_dir: Path, pdf: bool, builder: str | None = Non
     errors = [d.format_text() for d in result.report.errors]
     report = {
         "ok": bool(result.checked and not errors and result.site_ok and not result.pdf_problem),
-        "problem": "\n".join(errors[:10]) or result.pdf_problem
-        or ("" if result.site_ok else result.site_output[-3000:]),
+        "problem": "\n".join(errors[:10]) or result.os_problem or result.pdf_problem
+        or ("" if result.site_ok else result.site_output[-3000:] or "the site was not built, and nothing said why"),
         "timings": result.timings, "in_process_s": wall, "windows": windows,
         "charts_rendered": result.charts.rendered if result.charts else None,
         "charts_cached": result.charts.cached if result.charts else None,
@@ -213,7 +213,9 @@ class BenchError(Exception):
     pass
 
 
-def measured_build(root: Path, pdf: bool = False, builder: str | None = None) -> Run:
+def measured_build(root: Path, pdf: bool = False, builder: str | None = None, may_fail: bool = False) -> Run:
+    """One build in a child process, measured. A build that fails raises BenchError, unless may_fail: then its
+    Run is returned, its report's ok false and its problem said."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child-build", str(root), str(root / "site")]
     if pdf:
         command.append("--pdf")
@@ -225,7 +227,7 @@ def measured_build(root: Path, pdf: bool = False, builder: str | None = None) ->
     if done.returncode != 0 or not lines:
         raise BenchError(f"the build of {root} crashed:\n{done.stderr[-3000:]}")
     report = json.loads(lines[-1].removeprefix("BENCH-RESULT "))
-    if not report["ok"]:
+    if not report["ok"] and not may_fail:
         raise BenchError(f"the build of {root} failed:\n{report['problem']}")
     if not peak:  # No /proc: the larger of the build process and its largest child, a lower bound.
         peak = 1024 * max(report["maxrss_self_kib"], report["maxrss_children_kib"])
@@ -375,14 +377,19 @@ def bench_builders(name: str, source: Path, work: Path, log: Callable[[str], Non
     runs: list[BuilderRun] = []
     try:
         measured_build(root)
+        failed: set[str] = set()
         for builder, label in BUILDER_RUNS:
-            run = measured_build(root, builder=builder)
+            if builder in failed:  # it would fail again, the same way
+                continue
+            run = measured_build(root, builder=builder, may_fail=True)
+            if not run.report["ok"]:
+                failed.add(builder)
             site = root / "site"
             index = next((site / n for n in ("search/search_index.json", "search.json") if (site / n).is_file()), None)
             runs.append(BuilderRun(label, builder, run, sum(1 for _ in site.rglob("index.html")),
                                    index.stat().st_size if index else 0))
             log(f"  {name}, {label}: site stage {run.report['timings'].get(builder, 0):.1f} s, "
-                f"whole build {run.wall:.1f} s")
+                f"whole build {run.wall:.1f} s" + ("" if run.report["ok"] else f", FAILED: {run.report['problem']}"))
     except BenchError as problem:
         log(f"  {name} builders: {problem}")
         return str(problem)
@@ -397,10 +404,12 @@ def builders_section(results: dict[str, list[BuilderRun] | str], when: str) -> l
            "Search index |", "|---|---|---:|---:|---:|---:|---:|"]
     for name, runs in results.items():
         if isinstance(runs, str):
-            out.append(f"| {name} | could not be measured: {runs.strip().splitlines()[-1][:200]} | | | | | |")
+            out.append(f"| {name} | could not be measured: {_cell(runs)} | | | | | |")
             continue
         out += [f"| {name} | {r.label} | {_s(r.run.report['timings'].get(r.builder), 1)} | {_s(r.run.wall, 1)} | "
-                f"{_mib(r.run.peak_bytes)} | {r.pages:,} | {_bytes(r.search_bytes)} |" for r in runs]
+                f"{_mib(r.run.peak_bytes)} | {r.pages:,} | {_bytes(r.search_bytes)} |" if r.run.report["ok"] else
+                f"| {name} | {r.label}: **failed** after {_s(r.run.wall, 1)}: "
+                f"{_cell(r.run.report['problem'])} | | | | | |" for r in runs]
     out += ["", "One run each (not a median). Each row is `compendium build --no-pdf --builder ...` in a fresh "
             "process on the same folder, built once before with nothing timed, so that no chart is drawn and no page "
             "rendered: the rows differ by their builder only. The site stage is the builder's own part of the build "
@@ -408,6 +417,12 @@ def builders_section(results: dict[str, list[BuilderRun] | str], when: str) -> l
             "of docs/ and the configuration it writes); peak memory is the whole process tree's. Zensical keeps "
             "a cache of its own (`.cache/zensical/.cache/`), so its second build is timed too; MkDocs has none.", ""]
     return out
+
+
+def _cell(text: str) -> str:
+    """A problem as one table cell: its last line, with no cell separator."""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return (lines[-1] if lines else "").replace("|", "/")[:400]
 
 
 def splice_section(existing: str, heading: str, section: list[str]) -> str:
