@@ -3,7 +3,7 @@ search finds a claim, the claim page opens with its "In short" box, and no page 
 request or asks another site for anything.
 
 The MkDocs site is the one every browser test reads (tests/conftest.py builds it once); the Zensical one is built
-once here, in a copy of the record (Zensical writes its workspace into the compendium's .cache/), without the PDF
+once here, in a copy of that record (Zensical writes its workspace into the compendium's .cache/), without the PDF
 edition, which has tests of its own."""
 
 from __future__ import annotations
@@ -20,33 +20,23 @@ from compendium.pipeline import build
 
 from .search import search, zensical_search
 from .support import Site, browser_context, in_ci, serve, watch
-from conftest import REPO
+from conftest import SITE_DIR
 
 CLAIM = "/claims/zero-net-cost/"
 QUERY = "zero net cost"
-# Not the record: what the repository holds besides it, and what a build leaves.
-_NOT_THE_RECORD = {".git", ".venv", "tests", "site", "site.previous", "dist", ".pytest_cache", ".mypy_cache",
-                   ".ruff_cache"}
-
-
-def _not_copied(folder: str, names: list[str]) -> list[str]:
-    if Path(folder) == REPO:
-        return [n for n in names if n in _NOT_THE_RECORD or n.startswith(".site-")]
-    if Path(folder) == REPO / ".cache":
-        return [n for n in names if n == "zensical"]
-    return [n for n in names if n == "__pycache__"]
 
 
 @pytest.fixture(scope="session")
-def zensical_real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def zensical_real_site(tmp_path_factory: pytest.TempPathFactory, real_record: Path) -> Iterator[Site]:
     if not zensical_build.installed():
         message = "Zensical is not installed (pip install -r requirements-dev.txt)"
         if in_ci():
             pytest.fail(f"{message}; in CI both builders' sites must be read.", pytrace=False)
         pytest.skip(message)
     root = tmp_path_factory.mktemp("zensical") / "record"
-    # The engine's caches come along (charts and share cards are not drawn again); Zensical's own does not.
-    shutil.copytree(REPO, root, symlinks=True, ignore=_not_copied)
+    # The record as tests/conftest.py built it, its caches included (no chart or page is made again), less its site.
+    shutil.copytree(real_record, root, symlinks=True, ignore=lambda folder, names: [
+        n for n in names if Path(folder) == real_record and n == SITE_DIR])
     result = build(root, pdf=False, builder="zensical")
     assert result.site_ok, result.site_output
     with serve(root / "site") as url:
