@@ -27,7 +27,7 @@ TOP_THREE = {"zero net cost": ZERO_NET_COST, "pays for itself": ZERO_NET_COST,
 # A result's label: what kind of page it is, and for a claim its verdict.
 KINDS = re.compile(r"^(Claim · (Accurate|Mostly accurate|Misleading|Inaccurate|Unproven)"
                    r"|Evidence · (High|Moderate|Low|Very low) certainty|Chart|Charts|Topic|List of [\w ]+|References"
-                   r"|Timeline|Changes|Open data|For contributors.*|Glossary|Method|About|Home)$")
+                   r"|Timeline|Changes|Open data|For contributors.*|Glossary|Method|About|Home|Series of releases)$")
 
 
 @pytest.mark.parametrize("query", sorted(FIRST))
