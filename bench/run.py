@@ -676,16 +676,6 @@ def pdf_section(scenarios: list[Scenario], when: str = "") -> list[str]:
     return out
 
 
-def splice_pdf_section(existing: str, section: list[str]) -> str:
-    """The report with its PDF section replaced (or added before 'Other measures')."""
-    text = "\n".join(section).strip("\n") + "\n\n"
-    match = re.search(r"^## PDF edition\n.*?(?=^## )", existing, re.M | re.S)
-    if match:
-        return existing[:match.start()] + text + existing[match.end():]
-    at = existing.find("## Other measures")
-    return existing[:at] + text + existing[at:] if at >= 0 else existing.rstrip("\n") + "\n\n" + text
-
-
 def _fmt_ratio(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}×"
 
@@ -826,7 +816,7 @@ def pdf_only(args: argparse.Namespace, log: Callable[[str], None]) -> int:
             f"{_load()} at the end; Typst {_version('typst')}.")
     section = pdf_section(scenarios, when)
     existing = args.output.read_text("utf-8") if args.output.exists() else "# Benchmarks\n"
-    args.output.write_text(splice_pdf_section(existing, section), "utf-8")
+    args.output.write_text(splice_section(existing, "## PDF edition", section), "utf-8")
     print("\n".join(section))
     log(f"bench: the PDF section written to {args.output}")
     return 1 if any(s.problem for s in scenarios) else 0
