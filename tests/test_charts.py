@@ -11,8 +11,8 @@ import pytest
 import yaml
 from test_text import assert_no_formula_cells
 
-from compendium.chartkinds import KINDS, PlottedPoint
-from compendium.charts import chart_csv, draw_svg, render_charts
+from compendium.charts.draw import chart_csv, draw_svg, render_charts
+from compendium.charts.kinds import KINDS, PlottedPoint
 from compendium.model import Chart
 from compendium.pipeline import check
 from compendium.schemas import schema
@@ -163,7 +163,7 @@ SLATE = "#1e2129"  # Material's slate background, hsl(225, 15%, 14%)
 
 def test_chart_colours_hold_their_contrast_in_both_palettes() -> None:
     """Bars and lines: 3:1 against white and slate (WCAG 1.4.11). Text: 4.5:1 in its own palette's ink."""
-    from compendium.chartkinds.style import INK, INK_DARK, PALETTE
+    from compendium.charts.style import INK, INK_DARK, PALETTE
 
     for colour in PALETTE:
         assert _contrast(colour, "#ffffff") >= 3 and _contrast(colour, SLATE) >= 3, colour
@@ -175,7 +175,7 @@ def test_the_narrow_drawing_is_a_phones_width_with_text_of_9_points_or_more(kind
     """3.6 in wide (shown at its own size on a 390 px phone: 9 pt is 12 CSS px); transparent; the dark ink rule."""
     import re
 
-    from compendium.chartkinds import NARROW
+    from compendium.charts.kinds import NARROW
 
     chart, points = _hostile_chart(kind)
     svg = draw_svg(chart, points, NARROW)

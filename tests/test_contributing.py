@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compendium.fieldref import FILES, field_rows
 from compendium.schemas import schema
+from compendium.web.fieldref import FILES, field_rows
 
 from conftest import REPO
 

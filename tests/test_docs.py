@@ -77,10 +77,10 @@ def test_method_page_gives_the_number_of_every_verdict() -> None:
 def test_every_method_anchor_the_templates_link_to_is_checked_in_the_method_page() -> None:
     # validate.check_method_page names docs/method.md when an anchor is missing: it must know every anchor that
     # a template or the engine links to, or a new compendium would find the broken link only in the built site.
-    from compendium.validate import required_method_anchors
+    from compendium.input.validate import required_method_anchors
 
     package = Path(__file__).parent.parent / "src" / "compendium"
-    texts = [p.read_text("utf-8") for p in [*package.glob("templates/**/*.j2"), *package.glob("*.py")]]
+    texts = [p.read_text("utf-8") for p in [*package.glob("**/templates/**/*.j2"), *package.glob("**/*.py")]]
     linked = {m for text in texts for m in re.findall(r"method\.md#([a-z-]+)(?![a-z{-])", text)}
     assert linked and linked <= set(required_method_anchors())
     assert any("method.md#verdict-{" in text for text in texts)  # the verdict-<rating> anchors, one a rating
@@ -94,11 +94,11 @@ def test_developing_names_every_module_and_only_modules_that_exist() -> None:
     named = set(re.findall(r"`([\w/.*-]+(?:\.py|\.json|\.j2|\.typ|/))`", text))
     # What the build generates is named by paths.generated(), not found on disk (a fresh clone has none of it).
     missing = sorted(n for n in named if "*" not in n and not is_generated(n.rstrip("/")) and not any(
-        (base / n.removeprefix("src/compendium/")).exists()
-        for base in (package, package / "pdf", package / "schemas", REPO)))
+        (base / n.removeprefix("src/compendium/")).exists() for base in (package, REPO)))
     assert not missing, f"DEVELOPING.md names what does not exist: {missing}"
-    modules = {p.name for p in package.glob("*.py")} | {f"{p.name}/" for p in package.iterdir()
-                                                         if p.is_dir() and (p / "__init__.py").is_file()}
+    # Every module by its path in the package (web/render.py), every package by its folder (web/).
+    modules = {p.relative_to(package).as_posix() for p in package.rglob("*.py") if p.name != "__init__.py"}
+    modules |= {f"{p.relative_to(package).as_posix()}/" for p in package.rglob("*") if (p / "__init__.py").is_file()}
     unnamed = sorted(m for m in modules if m not in named and f"src/compendium/{m}" not in named)
     assert not unnamed, f"DEVELOPING.md does not say what these are for: {unnamed}"
 

@@ -13,8 +13,8 @@ import lxml.html
 import pytest
 import yaml
 
-from compendium.engine_config import theme_folder
 from compendium.pipeline import BuildResult, build
+from compendium.web.engine_config import theme_folder
 
 from conftest import REPO, copy_sample
 
@@ -137,7 +137,7 @@ def test_a_setting_the_engine_cannot_merge_is_an_error_at_its_line(tmp_path: Pat
 def test_the_theme_folder_comes_from_the_installed_package() -> None:
     import compendium
 
-    assert theme_folder() == Path(compendium.__file__).parent / "theme"
+    assert theme_folder() == Path(compendium.__file__).parent / "web" / "theme"
     assert (theme_folder() / "main.html").is_file()
 
 
@@ -149,7 +149,7 @@ def test_snippets_are_read_from_the_compendiums_folder_whatever_the_working_dire
     import markdown
     from mkdocs.config import load_config
 
-    from compendium.engine_config import apply_engine_settings
+    from compendium.web.engine_config import apply_engine_settings
 
     root = tmp_path / "compendium"
     (root / "docs" / ".includes").mkdir(parents=True)

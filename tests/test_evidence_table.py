@@ -21,9 +21,9 @@ from compendium.model import Compendium
 from compendium.pdf import read_cover
 from compendium.pdf.document import print_document
 from compendium.pipeline import check
-from compendium.render import render_pages
 from compendium.schemas import schema
 from compendium.settings import read_settings
+from compendium.web.render import render_pages
 
 from conftest import REPO, apply_case, copy_sample
 

@@ -28,13 +28,13 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from compendium.charts import OUTPUT as CHARTS_OUTPUT
+from compendium.charts.draw import OUTPUT as CHARTS_OUTPUT
 from compendium.cli import main
 from compendium.files import read_record
 from compendium.paths import CACHE_DIR
 from compendium.pdf import PDF_CACHE, PDF_NAME
 from compendium.pdf import _cached as cached_pdf
-from compendium.site import clean_up_after_killed_builds
+from compendium.web.site import clean_up_after_killed_builds
 
 from conftest import copy_sample
 

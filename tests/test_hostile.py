@@ -24,8 +24,8 @@ from test_text import BLOCK_PAYLOADS, assert_no_formula_cells
 from compendium.edition import Edition
 from compendium.figurelinks import LinkedText
 from compendium.pipeline import build, check
-from compendium.render import render_pages
 from compendium.settings import read_settings
+from compendium.web.render import render_pages
 from compendium.wording import CERTAINTY_SYMBOLS
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))

@@ -34,8 +34,8 @@ NO_CHANGE_BUILD_NEVER = {"matplotlib": "the charts are in the cache", "typst": "
 NOT_CHECKED_AGAIN = {**NO_CHANGE_BUILD_NEVER, "bibtexparser": "references.bib is not read again",
                      "jsonschema_rs": "no file is validated again",
                      "PIL": "the share cards are as they were"}
-STAGES_NOT_RUN = ("compendium.load", "compendium.validate", "compendium.resolve", "compendium.model",
-                  "compendium.render", "compendium.charts")
+STAGES_NOT_RUN = ("compendium.input.load", "compendium.input.validate", "compendium.input.resolve", "compendium.model",
+                  "compendium.web.render", "compendium.charts.draw")
 
 _IMPORT_LINE = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|(?P<indent> *)(?P<module>[\w.]+)$")
 
@@ -82,8 +82,8 @@ def test_validate_imports_no_stage_after_validation(built: Path) -> None:
     modules, output = _run("validate", root=built)
     assert output.startswith("ok:")
     assert _forbidden(modules, VALIDATE_NEVER) == {}
-    assert not {m for m in modules if m.startswith(("compendium.render", "compendium.charts", "compendium.pdf",
-                                                     "compendium.site"))}
+    assert not {m for m in modules if m.startswith(("compendium.web.render", "compendium.charts.draw", "compendium.pdf",
+                                                     "compendium.web.site"))}
 
 
 def test_validate_of_a_rejected_file_explains_it_with_python_jsonschema(built: Path, tmp_path: Path) -> None:
@@ -137,4 +137,4 @@ def test_the_pages_step_with_nothing_changed_imports_no_template(built: Path) ->
     modules, output = _run("charts", root=built)
     assert "(no input changed since the last build: its checks and pages stand)" in output
     assert _forbidden(modules, {**NO_CHANGE_BUILD_NEVER, "jinja2": "no page is rendered"}) == {}
-    assert "compendium.render" not in modules
+    assert "compendium.web.render" not in modules

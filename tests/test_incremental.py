@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from compendium import charts
-from compendium.charts import render_charts
+from compendium.authoring.synth import write_compendium
+from compendium.charts import draw as charts
+from compendium.charts.draw import render_charts
 from compendium.paths import CACHE_DIR
 from compendium.pipeline import build, check
 from compendium.processes import cores
-from compendium.synth import write_compendium
 
 # Run in a fresh interpreter, so that what the build imports can be seen in sys.modules.
 _NOOP_BUILD = """
@@ -147,7 +147,7 @@ def test_the_fonts_are_asked_of_typst_again_only_when_a_font_folder_changed(tmp_
 
 def _counting_renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the calls of render_pages from now on (one element a call)."""
-    from compendium import render
+    from compendium.web import render
 
     calls: list[int] = []
     real = render.render_pages
@@ -216,8 +216,8 @@ def test_the_pages_are_rendered_again_when_an_input_or_a_page_changed(
 def test_the_inputs_key_follows_the_edition_and_the_engine(sample: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """The edition (commit, date) and the engine (code, templates) are inputs of every page too."""
-    from compendium import inputs
     from compendium.edition import Edition
+    from compendium.input import inputs
 
     edition = Edition("2024-05-01", "abc1234567", 1714521600)
     key = inputs.inputs_key(sample, edition)
@@ -228,7 +228,7 @@ def test_the_inputs_key_follows_the_edition_and_the_engine(sample: Path, tmp_pat
     shutil.copytree(inputs.ENGINE, engine, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(inputs, "ENGINE", engine)
     assert inputs.inputs_key(sample, edition) == key  # the same files, elsewhere
-    template = engine / "templates" / "claim.md.j2"
+    template = engine / "web" / "templates" / "claim.md.j2"
     template.write_text(template.read_text("utf-8") + "\n", "utf-8")
     assert inputs.inputs_key(sample, edition) != key
 
@@ -238,8 +238,8 @@ def test_the_inputs_key_reads_no_link_or_pipe_and_any_depth_of_folders(sample: P
     block), folders nested deeper than Python's recursion are walked; each still counts by its name."""
     import os
 
-    from compendium import inputs
     from compendium.edition import Edition
+    from compendium.input import inputs
 
     edition = Edition("2024-05-01", "", 1714521600)
     key = inputs.inputs_key(sample, edition)

@@ -14,9 +14,9 @@ import pytest
 from bs4 import BeautifulSoup
 from test_neutral_engine import iapt_words
 
+from compendium.input.placeholders import MARK
+from compendium.input.validate import check_method_page
 from compendium.paths import DATA_FOLDERS, REQUIRED_FILES, SINGLE_FILES
-from compendium.placeholders import MARK
-from compendium.validate import check_method_page
 
 from conftest import REPO
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from compendium import load
 from compendium.diagnostics import Diagnostic
+from compendium.input import load
 from compendium.intake import QUOTE_CHARS, IntakeError, quote, read_limited, text_problem, visible
 from compendium.pipeline import check
 

@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compendium import link_cache
-from compendium.external_links import (
+from compendium.linkcheck import cache as link_cache
+from compendium.linkcheck.check import check_external, check_internal
+from compendium.linkcheck.external import (
     BLOCKED,
     BROKEN,
     OK,
@@ -28,8 +29,7 @@ from compendium.external_links import (
     check_urls,
     retry_after,
 )
-from compendium.link_sources import collect_links, page_links
-from compendium.links import check_external, check_internal
+from compendium.linkcheck.sources import collect_links, page_links
 from compendium.paths import LINK_CACHE
 from compendium.pipeline import build
 

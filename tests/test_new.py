@@ -13,7 +13,7 @@ import yaml
 from test_init import compendium
 
 from compendium.bibliography import load_references
-from compendium.placeholders import MARK
+from compendium.input.placeholders import MARK
 from compendium.schemas import schema
 
 from conftest import REPO

@@ -17,10 +17,10 @@ from referencing import Registry, Resource
 from test_text import assert_no_formula_cells
 
 from compendium.edition import Edition
-from compendium.export import CSV_COLUMNS, export_files
 from compendium.pipeline import build, check
 from compendium.schemas import schema
 from compendium.settings import read_settings
+from compendium.web.export import CSV_COLUMNS, export_files
 
 from conftest import SAMPLE
 
@@ -147,7 +147,7 @@ def test_claims_csv_neutralises_formulas_and_keeps_numbers() -> None:
 
 
 def test_a_redirect_page_escapes_its_addresses() -> None:
-    from compendium.render import _redirect_page
+    from compendium.web.render import _redirect_page
 
     page = _redirect_page('x"><script>alert(1)</script>', 'https://example.org/"><script>alert(2)</script>')
     assert "<script" not in page and page.count('"') == 14  # the template's own seven attributes
@@ -160,7 +160,7 @@ def _with_licence(root: Path, licence: object) -> None:
 
 
 def _data_page_and_files(root: Path) -> tuple[str, dict[str, str | bytes]]:
-    from compendium.render import render_pages
+    from compendium.web.render import render_pages
 
     report, compendium = check(root)
     assert compendium is not None, [d.format_text() for d in report.diagnostics]

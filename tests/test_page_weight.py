@@ -8,7 +8,7 @@ from pathlib import Path
 
 import lxml.html
 
-from compendium.compact import compact_html
+from compendium.web.compact import compact_html
 
 from conftest import REPO
 

@@ -14,12 +14,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from compendium.load import load_sources
+from compendium.input.load import load_sources
+from compendium.input.resolve import link
 from compendium.model import Compendium
 from compendium.offline import CONFIG as OFFLINE_CONFIG
 from compendium.pipeline import build, check
-from compendium.resolve import link
-from compendium.site import build_site
+from compendium.web.site import build_site
 
 from conftest import REPO, copy_sample
 

@@ -21,9 +21,10 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, DictionaryObject
 
+from compendium.anchors import reference_anchor
 from compendium.bibliography import short_citation
-from compendium.chartkinds.style import INK_DARK
-from compendium.charts import OUTPUT as CHARTS_OUTPUT
+from compendium.charts.draw import OUTPUT as CHARTS_OUTPUT
+from compendium.charts.style import INK_DARK
 from compendium.edition import Edition
 from compendium.model import Claim, Compendium
 from compendium.pdf import PDF_CACHE, PDF_NAME, read_cover, write_pdf
@@ -340,7 +341,7 @@ def test_a_bookmark_for_every_section_claim_evidence_item_and_reference(built: B
             assert _words(item.title) in built.pdf.page_texts[page]
     for reference in built.compendium.references.values():
         matches = [(depth, page) for depth, title, page in outline if title == short_citation(reference)]
-        assert matches == [(1, built.pdf.page_of(reference.anchor))], reference.key
+        assert matches == [(1, built.pdf.page_of(reference_anchor(reference.key)))], reference.key
     # The method page's own headings are bookmarked under Method.
     assert ("Verdicts" in titles) and titles["Verdicts"][0] == 1
 
@@ -356,13 +357,13 @@ def test_internal_links_lead_to_existing_destinations_on_the_right_page(built: B
     for claim in compendium.claims.values():
         for evidence in claim.evidence:  # "E3 Title (see p. 8)"
             assert f"evidence-{evidence.id}" in targets
-        assert compendium.references[claim.source.ref].anchor in targets  # the short citation
+        assert reference_anchor(claim.source.ref) in targets  # the short citation
     # Each destination is the page where its item begins.
     for kind, items in (("claim", compendium.claims), ("evidence", compendium.evidence)):
         for item_id, item in items.items():
             assert _words(item.title) in built.pdf.page_texts[built.pdf.page_of(f"{kind}-{item_id}")]
     for reference in compendium.references.values():
-        assert short_citation(reference) in built.pdf.page_texts[built.pdf.page_of(reference.anchor)]
+        assert short_citation(reference) in built.pdf.page_texts[built.pdf.page_of(reference_anchor(reference.key))]
 
 
 def test_every_printed_page_number_is_the_page_its_link_leads_to(built: Built) -> None:
@@ -577,7 +578,7 @@ def test_real_record_pdf(real_record: Path, real_site: Path) -> None:
             assert [page for depth, title, page in outline if depth == 1 and title.endswith(_words(item.title))] \
                 == [pdf.page_of(f"{kind}-{item_id}")], f"no bookmark for {kind} {item_id}"
     for reference in compendium.references.values():
-        assert (1, short_citation(reference), pdf.page_of(reference.anchor)) in outline, reference.key
+        assert (1, short_citation(reference), pdf.page_of(reference_anchor(reference.key))) in outline, reference.key
     destinations = pdf.reader.named_destinations
     assert all(link.target in destinations for link in pdf.internal_links())
     assert all(_is_embedded(font) for page in pdf.reader.pages for font in _fonts(page.get("/Resources")))

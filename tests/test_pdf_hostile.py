@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from compendium.charts import OUTPUT as CHARTS_OUTPUT
+from compendium.charts.draw import OUTPUT as CHARTS_OUTPUT
 from compendium.edition import Edition
 from compendium.pdf import PDF_NAME, PdfError
 from compendium.pdf.document import print_document, read_cover, to_json

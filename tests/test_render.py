@@ -8,8 +8,8 @@ import pytest
 
 from compendium.edition import Edition
 from compendium.pipeline import check
-from compendium.render import render_pages, write_pages
 from compendium.settings import read_settings
+from compendium.web.render import render_pages, write_pages
 
 from conftest import SAMPLE, TESTS, copy_sample
 

@@ -11,7 +11,7 @@ import yaml
 
 from compendium.model import Compendium
 from compendium.pipeline import build, check
-from compendium.searchmeta import CLAIM_BOOST, claim_words, label, page_search, with_search
+from compendium.web.searchmeta import CLAIM_BOOST, claim_words, label, page_search, with_search
 
 from conftest import SAMPLE
 

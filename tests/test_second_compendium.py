@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 from test_init import compendium
 from test_neutral_engine import iapt_words
 
-from compendium.placeholders import MARK
+from compendium.input.placeholders import MARK
 from compendium.wording import rating_label
 
 from conftest import TESTS, copy_compendium

@@ -21,9 +21,9 @@ from compendium.edition import Edition
 from compendium.figurelinks import LinkedText
 from compendium.paths import CACHE_DIR
 from compendium.pipeline import build, check
-from compendium.render import render_pages
 from compendium.settings import read_settings
-from compendium.sharecard import (
+from compendium.web.render import render_pages
+from compendium.web.sharecard import (
     CARDS,
     HEIGHT,
     SITE_CARD,
@@ -38,7 +38,7 @@ from compendium.sharecard import (
     render_cards,
     wrap,
 )
-from compendium.sharemeta import DESCRIPTION_LIMIT, claim_description, trimmed
+from compendium.web.sharemeta import DESCRIPTION_LIMIT, claim_description, trimmed
 from compendium.wording import rating_label
 
 from conftest import SAMPLE, TESTS, copy_sample

@@ -12,7 +12,7 @@ import pytest
 
 from compendium.cli import main
 from compendium.pipeline import build
-from compendium.site import build_site
+from compendium.web.site import build_site
 
 BROKEN_LINK = "[the method, misspelt](methd.md)"
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 import yaml
 
+from compendium.authoring.synth import write_compendium
 from compendium.cli import main
 from compendium.pipeline import build, check
 from compendium.settings import _TolerantLoader
-from compendium.synth import write_compendium
 
 from conftest import SAMPLE
 

@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 from test_charts import _svg_texts
 
-from compendium.charts import chart_csv, draw_svg, plotted_points
+from compendium.chartdata import plotted_points
+from compendium.charts.draw import chart_csv, draw_svg
 from compendium.edition import Edition
 from compendium.pdf.document import print_document, read_cover
 from compendium.pipeline import check
-from compendium.render import render_pages
 from compendium.schemas import is_unit, schema
 from compendium.settings import read_settings
 from compendium.units import KNOWN_UNITS, axis_label, chart_value, range_text, value_text
+from compendium.web.render import render_pages
 
 
 def test_known_units_keep_their_writing_and_others_follow_the_number() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from compendium.load import FOLDERS, load_sources
+from compendium.input.load import FOLDERS, load_sources
 from compendium.schemas import FORMATS, KINDS, explain_errors, fast_valid, validate, validator
 from compendium.yamlfile import YamlDocument
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import yaml
 
-from compendium.changelog import atom_feed, changes
 from compendium.edition import Edition
 from compendium.pdf.document import print_document, read_cover
 from compendium.pipeline import check
-from compendium.render import render_pages
 from compendium.settings import read_settings
+from compendium.web.changelog import atom_feed, changes
+from compendium.web.render import render_pages
 
 CLAIM = "programme-pays-for-itself"  # the sample's unproven claim
 HOSTILE = '<b>Not</b> *known* [x](javascript:alert(1)) & {: .x }'

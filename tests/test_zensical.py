@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from compendium import zensical_build
 from compendium.cli import main
 from compendium.pipeline import build
-from compendium.site import STAGING
+from compendium.web import zensical_build
+from compendium.web.site import STAGING
 
 pytestmark = pytest.mark.skipif(not zensical_build.installed(), reason="Zensical is not installed "
                                 "(pip install -r requirements-dev.txt)")

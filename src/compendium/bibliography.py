@@ -36,6 +36,7 @@ from compendium.intake import (
     text_problem,
     visible,
 )
+from compendium.model import Reference
 from compendium.paths import CACHE_DIR
 from compendium.schemas import date_problem, schema
 
@@ -58,46 +59,6 @@ _NUMBERED_TYPES = frozenset({"techreport", "report", "manual"})
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _BLOCK_KEY = re.compile(r"@\w+\s*\{\s*([^,\s]+)\s*,")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """One entry of references.bib, in CSL-JSON, with where it stands in the file."""
-
-    key: str
-    line: int
-    csl: dict[str, Any]
-    unverified: str  # The entry's fields not confirmed from a public copy, in the compiler's words.
-    offline: str  # Why no DOI or URL is given, where none is: no copy is known to be online.
-    archive_url: str = ""  # An archived copy of the web page (e.g. the Wayback Machine's), where one is known.
-    flawed: bool = False  # A field of the entry was refused (a date, DOI or address): already reported.
-    year_suffix: str = ""  # a, b, c...: tells apart two references by the same authors in the same year
-
-    @property
-    def url(self) -> str:
-        """The web address of the source, if it is a web source."""
-        return str(self.csl.get("URL", ""))
-
-    @property
-    def accessed(self) -> bool:
-        """Whether the entry records the day its web page was read (urldate)."""
-        return "accessed" in self.csl
-
-    @property
-    def link(self) -> str:
-        """Where a reader can find the source: its DOI, else its URL."""
-        if doi := self.csl.get("DOI"):
-            return f"https://doi.org/{doi}"
-        return str(self.csl.get("URL", ""))
-
-    @property
-    def anchor(self) -> str:
-        return anchor_for(self.key)
-
-
-def anchor_for(key: str) -> str:
-    """The HTML id of a reference on the references page: stable, and safe in a URL fragment."""
-    return "ref-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
 
 
 class _LogCapture(logging.Handler):

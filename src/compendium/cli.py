@@ -103,9 +103,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from compendium.load import load_sources
-    from compendium.placeholders import MARK
-    from compendium.scaffold import ScaffoldError, new_item, new_reference, new_topic
+    from compendium.authoring.scaffold import ScaffoldError, new_item, new_reference, new_topic
+    from compendium.input.load import load_sources
+    from compendium.input.placeholders import MARK
 
     sources, _ = load_sources(args.root)
     writers = {"topic": new_topic, "reference": new_reference}
@@ -131,7 +131,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from compendium.new_compendium import InitError, init_compendium
+    from compendium.authoring.new_compendium import InitError, init_compendium
 
     try:
         written = init_compendium(args.folder)
@@ -155,8 +155,8 @@ def _check_links(args: argparse.Namespace) -> int:
     import json
 
     try:
-        from compendium import links
-        from compendium.external_links import CheckSettings
+        from compendium.linkcheck import check as links
+        from compendium.linkcheck.external import CheckSettings
     except ModuleNotFoundError as missing:  # the link checkers are in requirements-dev.txt, which `make` installs
         print(f"error: {missing.name} is not installed: run `make` or "
               "`python -m pip install -r requirements-dev.txt`", file=sys.stderr)
@@ -186,7 +186,7 @@ def _clean(args: argparse.Namespace) -> int:
 
     from compendium.files import describe
     from compendium.paths import SITE_DIR, generated
-    from compendium.site import clean_up_after_killed_builds
+    from compendium.web.site import clean_up_after_killed_builds
 
     removed = []
     try:
@@ -211,7 +211,7 @@ def _clean(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from compendium.synth import SynthError, write_compendium
+    from compendium.authoring.synth import SynthError, write_compendium
 
     try:
         stats = write_compendium(args.out, args.claims, args.seed)
@@ -224,7 +224,7 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    from compendium.builders import BUILDERS, DEFAULT_BUILDER
+    from compendium.web.builders import BUILDERS, DEFAULT_BUILDER
 
     top = argparse.ArgumentParser(prog="compendium", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)

@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from compendium.bibliography import Reference
-from compendium.model import Claim, Compendium, Evidence, EvidenceLink, Series
+from compendium.model import Claim, Compendium, Evidence, EvidenceLink, Reference, Series
 
 # Strongest first. The certainty grades are the method page's; CERTAINTY_VALUES (high 4 ... very low 1) is
 # also the evidence index's sort key.

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from compendium.bibliography import Reference
 from compendium.figurelinks import LinkedText
 
 
@@ -357,6 +356,37 @@ class Backlinks:
     claims_by_topic: dict[str, tuple[str, ...]] = field(default_factory=dict)
     evidence_by_topic: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pages_by_chart: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of references.bib, in CSL-JSON, with where it stands in the file."""
+
+    key: str
+    line: int
+    csl: dict[str, Any]
+    unverified: str  # The entry's fields not confirmed from a public copy, in the compiler's words.
+    offline: str  # Why no DOI or URL is given, where none is: no copy is known to be online.
+    archive_url: str = ""  # An archived copy of the web page (e.g. the Wayback Machine's), where one is known.
+    flawed: bool = False  # A field of the entry was refused (a date, DOI or address): already reported.
+    year_suffix: str = ""  # a, b, c...: tells apart two references by the same authors in the same year
+
+    @property
+    def url(self) -> str:
+        """The web address of the source, if it is a web source."""
+        return str(self.csl.get("URL", ""))
+
+    @property
+    def accessed(self) -> bool:
+        """Whether the entry records the day its web page was read (urldate)."""
+        return "accessed" in self.csl
+
+    @property
+    def link(self) -> str:
+        """Where a reader can find the source: its DOI, else its URL."""
+        if doi := self.csl.get("DOI"):
+            return f"https://doi.org/{doi}"
+        return str(self.csl.get("URL", ""))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from compendium.files import describe
 from compendium.pdf import PDF_NAME
 from compendium.pipeline import build
 from compendium.settings import read_mkdocs_config
-from compendium.site import build_site
+from compendium.web.site import build_site
 
 CONFIG = "mkdocs-offline.yml"
 DEFAULT_OUTPUT = Path("dist/compendium-offline.zip")

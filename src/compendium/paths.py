@@ -37,6 +37,7 @@ STAGING = ".site-"  # the prefix of the folders sites are built in, next to the 
 MANIFEST = ".generated"  # in DOCS_DIR: every file the last build generated there, so that stale ones are removed
 INCLUDES = ".includes"  # in DOCS_DIR: MkDocs leaves out what starts with a dot, pymdownx.snippets includes it
 ASSETS = "assets/compendium"  # in DOCS_DIR: the engine's stylesheet and scripts, the charts and the share cards
+CHARTS_OUTPUT = f"{ASSETS}/charts"  # in DOCS_DIR: each chart's SVGs (the PDF's too) and CSV
 # Everything the build (and `compendium offline`) writes into a compendium, relative to its root, a folder
 # ending in "/": what its .gitignore must list, what `compendium clean` removes, what a copy of the record
 # leaves out. The build writes nothing else (a test builds the sample and compares).

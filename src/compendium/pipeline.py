@@ -27,11 +27,11 @@ from compendium.files import WriteStats, describe
 from compendium.paths import CACHE_DIR
 
 if TYPE_CHECKING:
-    from compendium.charts import ChartStats
+    from compendium.charts.draw import ChartStats
     from compendium.edition import Edition
     from compendium.model import Compendium
     from compendium.pdf import PdfStats
-    from compendium.sharecard import CardStats
+    from compendium.web.sharecard import CardStats
 
 @dataclass
 class BuildResult:
@@ -71,9 +71,9 @@ def check(root: Path) -> tuple[Report, Compendium | None]:
 
 
 def _check(root: Path) -> tuple[Report, Compendium | None]:
-    from compendium.load import load_sources
-    from compendium.resolve import check_references, link
-    from compendium.validate import validate_sources
+    from compendium.input.load import load_sources
+    from compendium.input.resolve import check_references, link
+    from compendium.input.validate import validate_sources
 
     report = Report()
     sources, problems = load_sources(root)
@@ -103,7 +103,7 @@ def _write_pdf(compendium: Compendium, edition: Edition, target: Path, paper: st
 
 def _reuse(root: Path, log: Callable[[str], None]) -> tuple[Report, Edition, WriteStats] | None:
     """The last build's findings, edition and pages, when no input changed since (see inputs.reused_checks)."""
-    from compendium.inputs import reused_checks
+    from compendium.input.inputs import reused_checks
 
     reused = reused_checks(root, root / "docs")
     if reused is not None:
@@ -115,8 +115,8 @@ def _reuse(root: Path, log: Callable[[str], None]) -> tuple[Report, Edition, Wri
 def _site(root: Path, site_dir: Path | None, builder: str | None, finish: Callable[[Path], str] | None,
           result: BuildResult) -> None:
     """The site step: the builder's run into a staging folder, finish (the PDF) in it, then the swap."""
-    from compendium.builders import DEFAULT_BUILDER
-    from compendium.site import build_site
+    from compendium.web.builders import DEFAULT_BUILDER
+    from compendium.web.site import build_site
 
     builder = builder or DEFAULT_BUILDER
     start = time.perf_counter()
@@ -153,11 +153,11 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     result = BuildResult(report, compendium, timings=timings)
     if compendium is None or report.failed(strict):
         return result
-    from compendium.charts import render_charts
+    from compendium.charts.draw import render_charts
     from compendium.edition import current_edition
-    from compendium.inputs import inputs_key, record_checks, record_pages, unchanged_pages
+    from compendium.input.inputs import inputs_key, record_checks, record_pages, unchanged_pages
     from compendium.settings import read_settings
-    from compendium.sharecard import render_cards
+    from compendium.web.sharecard import render_cards
 
     try:
         docs_dir = root / "docs"
@@ -186,7 +186,7 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
             log(f"pages: {unchanged} unchanged (their inputs did not change: not rendered)")
         else:
             from compendium.paths import MANIFEST
-            from compendium.render import render_pages, write_pages
+            from compendium.web.render import render_pages, write_pages
 
             pages = render_pages(compendium, settings, edition)
             result.pages = write_pages(docs_dir, pages, frozenset(chart_files | card_files))

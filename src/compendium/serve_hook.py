@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from compendium.engine_config import apply_engine_settings
 from compendium.pipeline import build
+from compendium.web.engine_config import apply_engine_settings
 
 
 def on_config(config: Any) -> Any:

@@ -17,6 +17,8 @@ DESIGNS = {"rct": "randomised controlled trial", "systematic-review": "systemati
            "official-document": "official document", "commentary": "commentary", "journalism": "journalism"}
 SIDES = {"proponent": "speaks for the programme", "critic": "a critic of the programme",
          "other": "neither for nor against the programme"}
+# Who makes claims, as the lists (the site's and the PDF's) group them: (side, label).
+SIDE_GROUPS = (("proponent", "Its proponents"), ("critic", "Its critics"), ("other", "Others"))
 STANCE_WORDS = {"supports": "for", "contradicts": "against", "qualifies": "qualifying"}
 STANCE_LABELS = {"supports": "Supports", "contradicts": "Contradicts", "qualifies": "Qualifies"}
 # A certainty grade drawn as GRADE's tables draw it (filled circles out of four). Decoration: the word is

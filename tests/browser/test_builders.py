@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from compendium import zensical_build
 from compendium.pipeline import build
+from compendium.web import zensical_build
 
 from .search import search, zensical_search
 from .support import Site, browser_context, in_ci, serve, watch

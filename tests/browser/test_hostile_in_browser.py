@@ -84,7 +84,7 @@ def test_a_hostile_title_is_text_in_the_tags_a_shared_link_shows(chromium: Brows
     its one attribute (that no payload made an element or attribute is checked on every page above)."""
     from compendium.pipeline import check
     from compendium.settings import read_settings
-    from compendium.sharecard import card_file
+    from compendium.web.sharecard import card_file
 
     _, compendium = check(hostile_site.root)
     assert compendium is not None

@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from compendium.chartkinds.style import INK, INK_DARK
+from compendium.charts.style import INK, INK_DARK
 
 from .support import MISSING, PALETTES, Site, browser_context
 from .test_reading import CLAIM, LOADED, _horizontal_overflow

@@ -3,7 +3,7 @@
     document.py  the print document as data (cover, contents, summary, verdicts at a glance, claims,
                  glossary, evidence, timeline, method, references)
     method.py    the method page's Markdown as the same kind of data
-    typeset.py   Typst lays it out with the template templates/pdf/compendium.typ, in one compile, into
+    typeset.py   Typst lays it out with the template pdf/compendium.typ, in one compile, into
                  a tagged PDF (PDF/UA-1) with links, named destinations, bookmarks and page numbers
 
 The PDF is cached: the same print document, template, charts, fonts and Typst give the same PDF, so a
@@ -20,10 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from compendium.charts import OUTPUT as CHARTS_OUTPUT
 from compendium.files import read_record, read_regular, write_file
 from compendium.model import Compendium
-from compendium.paths import CACHE_DIR
+from compendium.paths import CACHE_DIR, CHARTS_OUTPUT
 from compendium.pdf.document import PAPERS, Cover, print_document, read_cover, to_json
 from compendium.pdf.errors import PdfError
 from compendium.pdf.typeset import STANDARDS, recorded_fonts, template, typeset, typst_version

@@ -10,7 +10,7 @@ contents and running headers, and a summary a busy reader can take away. The ord
     evidence · timeline · method · references
 
 Every value here is a plain string (or a number, or a list of "runs": strings marked bold, italic or a
-link). The template (templates/pdf/compendium.typ) shows each string as text: contributor text never
+link). The template (pdf/compendium.typ) shows each string as text: contributor text never
 becomes Typst markup, whatever characters it holds. Cross-references name their target by anchor
 (claim-x, evidence-y, ref-z, method-verdicts ...), a label in the Typst document; Typst finds its page.
 """
@@ -27,14 +27,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from compendium.anchors import reference_anchor
 from compendium.bibliography import CACHE as REFERENCES_CACHE
-from compendium.bibliography import STYLE_NAME, Reference, format_references, short_citation
+from compendium.bibliography import STYLE_NAME, format_references, short_citation
 from compendium.edition import Edition
 from compendium.evidence_table import EvidenceRow, evidence_rows, stance_counts
 from compendium.figurelinks import FigureLink, LinkedText, finding_anchor
-from compendium.model import Chart, Citation, Claim, Compendium, Evidence, Figure
+from compendium.model import Chart, Citation, Claim, Compendium, Evidence, Figure, Reference
 from compendium.pdf.method import Run, read_method
-from compendium.render import SIDE_GROUPS
 from compendium.schemas import schema
 from compendium.settings import read_mkdocs_config
 from compendium.text import BIDI_AND_INVISIBLE
@@ -42,6 +42,7 @@ from compendium.units import format_number
 from compendium.wording import (
     DESIGNS,
     INDEPENDENCE,
+    SIDE_GROUPS,
     SIDES,
     STANCE_LABELS,
     STANCE_WORDS,
@@ -250,7 +251,7 @@ class _Builder:
 
     def cite(self, key: str) -> dict[str, str]:
         ref: Reference = self.compendium.references[key]
-        return {"anchor": ref.anchor, "short": short_citation(ref)}
+        return {"anchor": reference_anchor(ref.key), "short": short_citation(ref)}
 
     def citation(self, c: Citation) -> dict[str, Any]:
         return {"quote": paragraphs(c.quote), **self.cite(c.ref), "locator": one_line(c.locator),
@@ -442,7 +443,8 @@ class _Builder:
             pages = compendium.backlinks.citers_by_reference.get(key, ())
             # Claims first, then evidence items (each in label order), then the timeline and glossary.
             cited_by = sorted((citers[page] for page in pages if page in citers), key=_label_order)
-            found.append({"anchor": ref.anchor, "short": short_citation(ref), "text": reference_runs(html),
+            found.append({"anchor": reference_anchor(ref.key), "short": short_citation(ref),
+                          "text": reference_runs(html),
                           "archive": ref.archive_url if _URL.fullmatch(ref.archive_url or "") else "",
                           "notes": notes, "cited_by": cited_by})
         return found
@@ -489,7 +491,7 @@ def _targets(compendium: Compendium, has_timeline: bool) -> dict[str, str]:
         targets["glossary.md"] = "glossary"
     targets.update({f"claims/{c}.md": _anchor("claim", c) for c in compendium.claims})
     targets.update({f"evidence/{e}.md": _anchor("evidence", e) for e in compendium.evidence})
-    targets.update({f"references.md#{r.anchor}": r.anchor for r in compendium.references.values()})
+    targets.update({f"references.md#{reference_anchor(r)}": reference_anchor(r) for r in compendium.references})
     return targets
 
 

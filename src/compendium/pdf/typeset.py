@@ -10,7 +10,7 @@ found (the template keeps every page number at one width, so that nothing moves 
 pass to check). Its memory is Typst's own: about 1 MB a page laid out (as much for plain paragraphs of
 text), kept until the PDF is written, so that a document of thousands of pages needs gigabytes.
 
-The template (templates/pdf/compendium.typ) reads the print document from sys.inputs as JSON: contributor
+The template (pdf/compendium.typ) reads the print document from sys.inputs as JSON: contributor
 text reaches Typst only as strings, which it shows as text. The compiler's root is the folder of the
 chart SVGs, so that the template, or anything in the data, can read no other file.
 """
@@ -31,7 +31,7 @@ from typing import Any
 from compendium.files import read_record, write_file
 from compendium.pdf.errors import PdfError
 
-TEMPLATE = "templates/pdf/compendium.typ"
+TEMPLATE = "compendium.typ"
 STANDARDS = ["ua-1"]  # PDF/UA-1: tagged, with language, title and alternative text on every chart
 # The fonts the template asks for first; Typst falls back to its own (Libertinus Serif) when missing.
 FONTS = ("Liberation Serif", "Liberation Sans", "DejaVu Sans")
@@ -64,7 +64,7 @@ def typst_version() -> str:
 
 @cache
 def template() -> str:
-    return resources.files("compendium").joinpath(TEMPLATE).read_text("utf-8")
+    return resources.files("compendium.pdf").joinpath(TEMPLATE).read_text("utf-8")
 
 
 @cache
