@@ -5,7 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PAPER  ?= a4
 
-.PHONY: site offline pdf test validate serve charts lint golden clean check-links bench help
+# The oldest Python the pins must install on: Debian 12's python3 (`make lock` resolves for it).
+LOCK_PYTHON := 3.11.2
+
+.PHONY: site offline pdf test validate serve charts lint golden clean check-links bench lock help
 
 # The virtual environment, with pinned dependencies, made on first use and when the pins change.
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -53,6 +56,10 @@ golden: $(STAMP)      ## Regenerate the golden files of the rendered test pages
 
 clean: $(STAMP)       ## Remove everything the build generated (the list is in src/compendium/paths.py)
 	$(BIN)/compendium clean
+
+lock: $(STAMP)        ## Pin the dependencies of requirements.in and requirements-dev.in into the .txt files (uv)
+	$(BIN)/uv pip compile --quiet --python-version $(LOCK_PYTHON) requirements.in -o requirements.txt
+	$(BIN)/uv pip compile --quiet --python-version $(LOCK_PYTHON) requirements-dev.in -o requirements-dev.txt
 
 help:                 ## List these targets
 	@sed -n 's/^\([a-z-]*\):.*## \(.*\)/\1\t\2/p' $(MAKEFILE_LIST) | expand -t 14

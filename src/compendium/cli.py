@@ -157,9 +157,9 @@ def _check_links(args: argparse.Namespace) -> int:
     try:
         from compendium.linkcheck import check as links
         from compendium.linkcheck.external import CheckSettings
-    except ModuleNotFoundError as missing:  # the link checkers are in requirements-dev.txt, which `make` installs
+    except ModuleNotFoundError as missing:  # the linkcheck extra; requirements-dev.txt, which `make` installs, has them
         print(f"error: {missing.name} is not installed: run `make` or "
-              "`python -m pip install -r requirements-dev.txt`", file=sys.stderr)
+              "`python -m pip install 'compendium[linkcheck]'`", file=sys.stderr)
         return 1
     try:
         if args.external:
