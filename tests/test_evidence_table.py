@@ -120,7 +120,7 @@ def test_the_page_and_the_pdf_show_the_series_as_one_row(tmp_path: Path) -> None
         series_page.index("(../evidence/annual-report-retention-2020-21.md): The next year")
     assert "**Release** 2020-21 of [The programme&#39;s annual report](../series/walking-annual-report.md)" in \
         pages["evidence/annual-report-retention-2020-21.md"]
-    document = print_document(compendium, read_cover(compendium.root, edition))
+    document = print_document(compendium, read_cover(read_settings(compendium.root), edition))
     title = compendium.claims["most-participants-keep-walking"].title
     claim = next(c for c in document["claims"] if c["title"] == title)
     series = [row for row in claim["evidence"] if row["series"]]

@@ -215,12 +215,14 @@ def test_the_pdf_cover_states_the_licence_where_mkdocs_yml_has_no_copyright_line
     assert "copyright:" not in text  # the sample's footer says nothing: its cover states the licence
     _, compendium = check(sample)
     assert compendium is not None
-    cover = print_document(compendium, read_cover(sample, Edition("2026-01-01", "")))["cover"]
+    cover = print_document(compendium, read_cover(read_settings(sample), Edition("2026-01-01", "")))["cover"]
     assert cover["licence"] == "Text and data: Creative Commons Attribution 4.0 International (CC BY 4.0)"
     (sample / "mkdocs.yml").write_text(text.replace("site_name:", "copyright: Text CC0\nsite_name:", 1), "utf-8")
-    assert print_document(compendium, read_cover(sample, Edition("2026-01-01", "")))["cover"]["licence"] == "Text CC0"
+    cover = print_document(compendium, read_cover(read_settings(sample), Edition("2026-01-01", "")))["cover"]
+    assert cover["licence"] == "Text CC0"
     (sample / "mkdocs.yml").write_text(text, "utf-8")
     _with_licence(sample, None)  # neither: the cover says nothing of a licence
     _, compendium = check(sample)
     assert compendium is not None and compendium.licence is None
-    assert print_document(compendium, read_cover(sample, Edition("2026-01-01", "")))["cover"]["licence"] == ""
+    cover = print_document(compendium, read_cover(read_settings(sample), Edition("2026-01-01", "")))["cover"]
+    assert cover["licence"] == ""

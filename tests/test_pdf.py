@@ -30,6 +30,7 @@ from compendium.model import Claim, Compendium
 from compendium.pdf import PDF_CACHE, PDF_NAME, read_cover, write_pdf
 from compendium.pdf.document import first_sentence
 from compendium.pipeline import build, check
+from compendium.settings import read_settings
 from compendium.wording import rating_label
 
 from conftest import copy_sample
@@ -494,7 +495,8 @@ def test_site_links_to_the_pdf_from_home_and_every_footer(built: Built) -> None:
 
 def test_letter_paper_on_request(built: Built, tmp_path: Path) -> None:
     target = tmp_path / "letter.pdf"
-    stats = write_pdf(built.compendium, read_cover(built.root, Edition("2026-01-01", "abc1234")), target, "letter")
+    cover = read_cover(read_settings(built.root), Edition("2026-01-01", "abc1234"))
+    stats = write_pdf(built.compendium, cover, target, "letter")
     reader = PdfReader(target)
     assert len(reader.pages) == stats.pages
     box = reader.pages[0].mediabox
@@ -506,7 +508,7 @@ def test_letter_paper_on_request(built: Built, tmp_path: Path) -> None:
 
 def test_the_same_edition_gives_the_same_bytes(built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
-    cover = read_cover(built.root, Edition("2025-12-01", "abc1234", 1764547200))
+    cover = read_cover(read_settings(built.root), Edition("2025-12-01", "abc1234", 1764547200))
     outputs = []
     for name in ("one.pdf", "two.pdf"):
         for cached in (built.root / PDF_CACHE).glob("a4.*"):
@@ -519,7 +521,7 @@ def test_the_same_edition_gives_the_same_bytes(built: Built, tmp_path: Path, mon
 
 
 def test_an_unchanged_pdf_is_copied_from_the_cache(built: Built, tmp_path: Path) -> None:
-    cover = read_cover(built.root, Edition("2026-01-01", "abc1234"))
+    cover = read_cover(read_settings(built.root), Edition("2026-01-01", "abc1234"))
     first = write_pdf(built.compendium, cover, tmp_path / "first.pdf")
     again = write_pdf(built.compendium, cover, tmp_path / "again.pdf")
     assert not again.laid_out and again.pages == first.pages

@@ -22,6 +22,7 @@ from compendium.pdf import PDF_NAME, PdfError
 from compendium.pdf.document import print_document, read_cover, to_json
 from compendium.pdf.typeset import typeset
 from compendium.pipeline import build
+from compendium.settings import read_settings
 
 from conftest import copy_sample
 
@@ -83,7 +84,7 @@ def test_the_compiler_reads_only_under_its_root(sample: Path, tmp_path: Path) ->
     """A chart named so as to climb out of the charts' folder is refused by Typst, not read."""
     result = build(sample, make_site=False)
     assert result.compendium is not None
-    document = print_document(result.compendium, read_cover(sample, Edition("2026-01-01", "")))
+    document = print_document(result.compendium, read_cover(read_settings(sample), Edition("2026-01-01", "")))
     outside = tmp_path / "outside.svg"
     outside.write_text((sample / "docs" / CHARTS_OUTPUT / "retention-compared.svg").read_text("utf-8"))
     for claim in document["claims"]:
@@ -98,7 +99,7 @@ def test_the_data_reaches_typst_as_json_strings(sample: Path) -> None:
     """The template reads one JSON document: contributor text is a string in it, whatever it holds."""
     result = build(sample, make_site=False)
     assert result.compendium is not None
-    document = print_document(result.compendium, read_cover(sample, Edition("2026-01-01", "")))
+    document = print_document(result.compendium, read_cover(read_settings(sample), Edition("2026-01-01", "")))
     document["claims"][0]["title"] = '#read("/etc/passwd") $x$ <l> @l \u202e'
     data = json.loads(to_json(document))
     assert data["claims"][0]["title"] == '#read("/etc/passwd") $x$ <l> @l '

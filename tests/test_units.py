@@ -80,5 +80,5 @@ def test_an_unknown_unit_is_written_after_the_value_everywhere(in_weeks: Path, m
     assert "44 weeks" in _svg_texts(draw_svg(chart, points))
     over_time = _svg_texts(draw_svg(dataclasses.replace(chart, kind="time-series"), points))
     assert "44 weeks" in over_time and "weeks" in over_time  # a point's label, and the axis's
-    document = print_document(compendium, read_cover(in_weeks, Edition("2026-01-01", "")))
+    document = print_document(compendium, read_cover(read_settings(in_weeks), Edition("2026-01-01", "")))
     assert '"value": "44 weeks"' in json.dumps(document, ensure_ascii=False)

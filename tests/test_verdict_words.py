@@ -49,7 +49,7 @@ def test_the_compendiums_words_are_shown_for_its_verdicts_everywhere(sample: Pat
     assert "Claim added: Not known" in str(pages["changelog.md"])
     feed = atom_feed(changes(compendium), read_settings(sample))
     assert "(Not known)</title>" in feed and "Unproven" not in feed
-    document = print_document(compendium, read_cover(sample, Edition("2026-01-01", "")))
+    document = print_document(compendium, read_cover(read_settings(sample), Edition("2026-01-01", "")))
     # The method page is the compendium's own text (its headings are its words); the rest is generated.
     text = json.dumps({key: value for key, value in document.items() if key not in ("method", "outline")})
     assert '"rating_label": "Not known"' in text and "Nobody can tell yet." in text and '"Unproven"' not in text

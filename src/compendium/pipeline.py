@@ -91,10 +91,12 @@ def _write_pdf(compendium: Compendium, edition: Edition, target: Path, paper: st
                log: Callable[[str], None]) -> str:
     """The PDF edition stage; returns its problem ('' for none), which is also kept in result."""
     from compendium.pdf import PdfError, read_cover, write_pdf
+    from compendium.settings import read_settings
 
     start = time.perf_counter()
     try:
-        result.pdf = write_pdf(compendium, read_cover(compendium.root, edition), target, paper, log=log)
+        cover = read_cover(read_settings(compendium.root), edition)
+        result.pdf = write_pdf(compendium, cover, target, paper, log=log)
     except PdfError as problem:
         result.pdf_problem = str(problem)
     result.timings["pdf"] = time.perf_counter() - start

@@ -1,12 +1,17 @@
-"""What the generated pages need to know about the site, read from mkdocs.yml."""
+"""What the generated pages and the PDF need to know about the site, read from mkdocs.yml: one reading,
+normalised in one place (settings_of), whether from the file (read_settings) or from the configuration
+MkDocs has already loaded (web/engine_config.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from compendium.paths import CONFIG_FILE
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -23,6 +28,7 @@ class SiteSettings:
     edit_base: str  # e.g. https://github.com/owner/repo/edit/main/ ; '' for no edit links
     site_description: str = ""  # '' when mkdocs.yml gives none
     repo_url: str = ""  # the repository contributors edit and readers can write to; '' when none is set
+    licence: str = ""  # mkdocs.yml's copyright line, which says the licence; '' when none is set
 
     def edit_url(self, file: str) -> str:
         return f"{self.edit_base}{file}" if self.edit_base else ""
@@ -39,7 +45,11 @@ def read_mkdocs_config(path: Path) -> dict[str, Any]:
 
 
 def read_settings(root: Path) -> SiteSettings:
-    config = read_mkdocs_config(root / "mkdocs.yml")
+    return settings_of(read_mkdocs_config(root / CONFIG_FILE))
+
+
+def settings_of(config: Mapping[str, Any]) -> SiteSettings:
+    """The settings in an MkDocs configuration, as a file holds it or as MkDocs has loaded it."""
     site_url = str(config.get("site_url") or "")
     if site_url and not site_url.endswith("/"):
         site_url += "/"
@@ -50,4 +60,5 @@ def read_settings(root: Path) -> SiteSettings:
         base = repo_url.rstrip("/") + "/" + str(edit_uri or "edit/main/docs/").strip("/")
         edit_base = base.removesuffix("/docs") + "/"
     return SiteSettings(str(config.get("site_name") or "Compendium"), site_url, edit_base,
-                        " ".join(str(config.get("site_description") or "").split()), repo_url.rstrip("/"))
+                        " ".join(str(config.get("site_description") or "").split()), repo_url.rstrip("/"),
+                        str(config.get("copyright") or ""))

@@ -24,7 +24,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 from compendium.anchors import reference_anchor
@@ -36,7 +35,7 @@ from compendium.figurelinks import FigureLink, LinkedText, finding_anchor
 from compendium.model import Chart, Citation, Claim, Compendium, Evidence, Figure, Reference
 from compendium.pdf.method import Run, read_method
 from compendium.schemas import schema
-from compendium.settings import read_mkdocs_config
+from compendium.settings import SiteSettings
 from compendium.text import BIDI_AND_INVISIBLE
 from compendium.units import format_number
 from compendium.wording import (
@@ -118,18 +117,12 @@ def build_date() -> datetime.date:
     return datetime.date.today()
 
 
-def read_cover(root: Path, edition: Edition, printed: datetime.date | None = None) -> Cover:
-    """The cover's facts: mkdocs.yml's title, description, address and licence, with the edition."""
-    printed = printed or build_date()
-    config = read_mkdocs_config(root / "mkdocs.yml")
-    site_url = str(config.get("site_url") or "").rstrip("/")
-    return Cover(
-        title=str(config.get("site_name") or "Compendium"),
-        description=" ".join(str(config.get("site_description") or "").split()),
-        edition=edition, printed=printed,
-        url=site_url or str(config.get("repo_url") or "").rstrip("/"), site_url=site_url,
-        licence=str(config.get("copyright") or ""),
-    )
+def read_cover(settings: SiteSettings, edition: Edition, printed: datetime.date | None = None) -> Cover:
+    """The cover's facts: the site's title, description, address and licence, with the edition."""
+    site_url = settings.site_url.rstrip("/")
+    return Cover(title=settings.site_name, description=settings.site_description, edition=edition,
+                 printed=printed or build_date(), url=site_url or settings.repo_url, site_url=site_url,
+                 licence=settings.licence)
 
 
 # --- Text ---

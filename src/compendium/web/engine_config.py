@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,7 @@ def apply_engine_settings(config: Any, config_file: str) -> list[Diagnostic]:
     theme["features"] = [*features, *(f for f in REQUIRED_FEATURES if f not in features)]
     engine_spec = pathspec.gitignore.GitIgnoreSpec.from_lines(NOT_IN_NAV)
     config.not_in_nav = engine_spec if config.not_in_nav is None else config.not_in_nav + engine_spec
-    config.extra["compendium_share"] = _site_share(Path(config.config_file_path).parent)
+    config.extra["compendium_share"] = _site_share(config)
     config.extra_css = [STYLESHEET, *(css for css in config.extra_css if css != STYLESHEET)]
     for name, settings in MARKDOWN_EXTENSIONS.items():
         if name not in config.markdown_extensions:
@@ -115,12 +116,13 @@ def apply_engine_settings(config: Any, config_file: str) -> list[Diagnostic]:
     return problems
 
 
-def _site_share(root: Path) -> dict[str, Any] | None:
-    """The site's share card, as a generated page's front matter names its own (None without a site_url)."""
-    from compendium.settings import read_settings
+def _site_share(config: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The site's share card, as a generated page's front matter names its own (None without a site_url),
+    from the configuration MkDocs has loaded (not mkdocs.yml read a second time)."""
+    from compendium.settings import settings_of
     from compendium.web.sharecard import share_image, site_card
 
-    settings = read_settings(root)
+    settings = settings_of(config)
     return share_image(site_card(settings), settings)
 
 
