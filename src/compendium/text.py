@@ -48,9 +48,16 @@ def escape_inline(value: object) -> Markup:
     return Markup(text)
 
 
+def plain_paragraphs(value: str | None) -> list[str]:
+    """The text's paragraphs (split at blank lines), whitespace collapsed: for pages and the PDF alike."""
+    if not value:
+        return []
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", value) if p.strip()]
+
+
 def paragraphs(value: object) -> list[Markup]:
     """The text's paragraphs, each escaped as one line."""
-    return [line for p in re.split(r"\n\s*\n", str(value)) if (line := escape_inline(p))]
+    return [line for p in plain_paragraphs(str(value)) if (line := escape_inline(p))]
 
 
 def escape_block(value: object, prefix: str = "") -> Markup:

@@ -37,6 +37,7 @@ from compendium.pdf.method import Run, read_method
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
 from compendium.text import BIDI_AND_INVISIBLE
+from compendium.text import plain_paragraphs as paragraphs
 from compendium.units import format_number
 from compendium.wording import (
     DESIGNS,
@@ -131,13 +132,6 @@ def to_json(document: dict[str, Any]) -> str:
     """The print document as the JSON the template reads, without invisible or direction-changing
     characters (which a text field may hold, and which would reorder or hide what is printed)."""
     return BIDI_AND_INVISIBLE.sub("", json.dumps(document, ensure_ascii=False, separators=(",", ":")))
-
-
-def paragraphs(value: str | None) -> list[str]:
-    """The text's paragraphs (split at blank lines), whitespace collapsed."""
-    if not value:
-        return []
-    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", value) if p.strip()]
 
 
 def one_line(value: str | None) -> str:
