@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import configuration as hypothesis_configuration
+from hypothesis import settings as hypothesis_settings
 
 from compendium.paths import SITE_DIR, is_generated
 
@@ -17,10 +20,27 @@ TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SAMPLE = TESTS / "sample"
 BAD_INPUTS = TESTS / "bad_inputs"  # one folder a case, its files replacing the sample's
+HYPOTHESIS_HOME = pytest.StashKey[Path]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite the golden files from the output")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis keeps its examples and a table of Unicode in .hypothesis/ of the folder pytest runs in: this
+    # run keeps no examples, and the table in a temporary folder removed at the end, so that the tests leave
+    # the repository as they found it (pytest's own cache is off: -p no:cacheprovider in pyproject.toml).
+    home = Path(tempfile.mkdtemp(prefix="compendium-hypothesis-"))
+    config.stash[HYPOTHESIS_HOME] = home
+    hypothesis_configuration.set_hypothesis_home_dir(home)
+    hypothesis_settings.register_profile("compendium", database=None)
+    hypothesis_settings.load_profile("compendium")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if HYPOTHESIS_HOME in config.stash:
+        shutil.rmtree(config.stash[HYPOTHESIS_HOME], ignore_errors=True)
 
 
 def copy_compendium(source: Path, root: Path, also_left_out: Iterable[str] = ()) -> Path:

@@ -11,8 +11,10 @@ import re
 import sys
 import xml.etree.ElementTree as ElementTree
 import zipfile
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -29,7 +31,7 @@ from compendium.web.render import render_pages
 from compendium.wording import CERTAINTY_SYMBOLS
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
-from make_hostile import PAYLOADS, make_hostile, stacked
+from make_hostile import PAYLOADS, _bib, free_text_paths, make_hostile, stacked
 
 # Tags that Material's search index keeps in its text: anything else there came from contributor text.
 SEARCH_INDEX_TAGS = {"p", "pre", "code", "ul", "ol", "li"}
@@ -84,12 +86,71 @@ def test_no_page_holds_anything_that_runs(hostile_site: Path) -> None:
             assert needle not in raw, f"{page.relative_to(hostile_site)} holds {needle!r}"
 
 
-def test_every_payload_reaches_the_pages_as_text(hostile_site: Path) -> None:
-    text = " ".join(_visible_text(p.read_text("utf-8")) for p in (hostile_site / "claims").rglob("index.html"))
-    text += " ".join(_visible_text(p.read_text("utf-8")) for p in (hostile_site / "evidence").rglob("index.html"))
-    shown = [p for p in PAYLOADS if " ".join(re.sub("[\u200b-\u200f\u202a-\u202e\u2066-\u2069]", "", p).split())
-             in text]
-    assert shown == PAYLOADS, sorted(set(PAYLOADS) - set(shown))
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _as_shown(text: str) -> str:
+    """Text as a page shows it: without invisible and direction-changing characters, whitespace collapsed."""
+    return " ".join(_INVISIBLE.sub("", text).split())
+
+
+def _field_values(data: Any, paths: set[str], path: str = "") -> Iterator[tuple[str, str]]:
+    """(path, text) of each free-text field in data (paths as make_hostile.free_text_paths gives them)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _field_values(value, paths, f"{path}.{key}".lstrip("."))
+    elif isinstance(data, list):
+        for value in data:
+            yield from _field_values(value, paths, f"{path}[]")
+    elif isinstance(data, str) and path in paths:
+        yield path, data
+
+
+def test_every_payload_reaches_the_page_of_its_field_as_text(hostile_site: Path) -> None:
+    """Each free-text field is shown as typed on the page that shows it: a claim's, evidence item's and chart's
+    on its own page, a topic's on the topic's, the timeline's on the timeline, a reference's title on the
+    references page. The one field not shown as text: a chart's alternative text, which is the alt attribute
+    of its picture (checked there). Every payload is in some field, so none goes unchecked."""
+    root = hostile_site.parent
+    texts: dict[Path, str] = {}
+    missing: list[str] = []
+    placed: set[str] = set()
+
+    def expect(page: Path, field: str, value: str) -> None:
+        placed.add(value)
+        if page not in texts:
+            texts[page] = _visible_text(page.read_text("utf-8"))
+        if _as_shown(value) not in texts[page]:
+            missing.append(f"{page.relative_to(hostile_site)}: {field} = {value!r}")
+
+    for folder, kind in (("claims", "claim"), ("evidence", "evidence"), ("charts", "chart")):
+        for data_file in sorted((root / folder).glob("*.yml")):
+            page = hostile_site / folder / data_file.stem / "index.html"
+            data = yaml.safe_load(data_file.read_text("utf-8"))
+            for field, value in _field_values(data, free_text_paths(kind)):
+                if kind == "chart" and field == "alt":
+                    placed.add(value)
+                    parser = _Elements()
+                    parser.feed(page.read_text("utf-8"))
+                    alts = {_as_shown(attrs.get("alt") or "") for tag, attrs in parser.elements if tag == "img"}
+                    if _as_shown(value) not in alts:
+                        missing.append(f"{page.relative_to(hostile_site)}: no picture has the alt text {value!r}")
+                else:
+                    expect(page, f"{data_file.name} {field}", value)
+    topic_fields = {path.removeprefix("*.") for path in free_text_paths("topics")}
+    for topic_id, topic in yaml.safe_load((root / "topics.yml").read_text("utf-8")).items():
+        for field, value in _field_values(topic, topic_fields):
+            expect(hostile_site / "topics" / topic_id / "index.html", f"topics.yml {topic_id}.{field}", value)
+    for field, value in _field_values(yaml.safe_load((root / "timeline.yml").read_text("utf-8")),
+                                      free_text_paths("timeline")):
+        expect(hostile_site / "timeline" / "index.html", f"timeline.yml {field}", value)
+    titles = re.findall(r"^\s*title = \{(.*)\},$", (root / "references.bib").read_text("utf-8"), re.M)
+    assert titles, "no reference title in references.bib"
+    for title in titles:
+        expect(hostile_site / "references" / "index.html", "references.bib title", title)
+    assert missing == [], "\n".join(missing)
+    # make_hostile writes a BibTeX title with its braces as brackets and on one line (see _bib).
+    assert [p for p in PAYLOADS if p not in placed and _bib(p) not in placed] == []
 
 
 def _visible_text(html: str) -> str:
