@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from bibtexparser import middlewares as mw
 from bibtexparser.entrypoint import parse_string
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
 from compendium.diagnostics import Diagnostic
 from compendium.files import read_record, write_file
@@ -121,27 +121,39 @@ def load_references(path: Path, display: str) -> LoadedReferences:
         library = parse_string(text, append_middleware=stack)
     unreadable: set[str] = set()
     for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
         if key_match := _BLOCK_KEY.match(block.raw or ""):
             unreadable.add(key_match.group(1))
-        if isinstance(block, DuplicateBlockKeyBlock):
-            first = (block.previous_block.start_line or 0) + 1
-            problems.append(Diagnostic(display, line, 1, f"duplicate reference key {quote(block.key)}",
-                                       f"the key is already used on line {first}; rename one of them"))
-        elif isinstance(block, DuplicateFieldKeyBlock):
-            keys = ", ".join(sorted(block.duplicate_keys))
-            problems.append(Diagnostic(display, line, 1, f"duplicate field {quote(keys)} in one entry",
-                                       "keep one of them"))
-        else:
-            reason = getattr(block.error, "abort_reason", "") or str(block.error)
-            logged = [m for m in log.messages if f"(line {line - 1})" in m]
-            if not reason and logged:
-                reason = logged[0].split("bibtex:", 1)[-1].strip()
-            problems.append(Diagnostic(display, line, 1, f"this entry could not be read: {visible(reason[:200])}"
-                                       .strip(), "check its braces, commas and quotes; every field is name = {value},"))
+        problems.append(_failed_block_problem(block, display, log.messages))
+    references = _read_entries(library.entries, display, problems, unreadable)
+    return LoadedReferences(display, _with_year_suffixes(references), unreadable - set(references), problems)
+
+
+def _failed_block_problem(block: ParsingFailedBlock, display: str, logged_messages: list[str]) -> Diagnostic:
+    """Why bibtexparser could not read a block: a key or a field given twice, or what its parser says."""
+    line = (block.start_line or 0) + 1
+    if isinstance(block, DuplicateBlockKeyBlock):
+        first = (block.previous_block.start_line or 0) + 1
+        return Diagnostic(display, line, 1, f"duplicate reference key {quote(block.key)}",
+                          f"the key is already used on line {first}; rename one of them")
+    if isinstance(block, DuplicateFieldKeyBlock):
+        keys = ", ".join(sorted(block.duplicate_keys))
+        return Diagnostic(display, line, 1, f"duplicate field {quote(keys)} in one entry", "keep one of them")
+    reason = getattr(block.error, "abort_reason", "") or str(block.error)
+    # The block's own error may say nothing; the parser's log then says what it stopped at.
+    logged = [m for m in logged_messages if f"(line {line - 1})" in m]
+    if not reason and logged:
+        reason = logged[0].split("bibtex:", 1)[-1].strip()
+    return Diagnostic(display, line, 1, f"this entry could not be read: {visible(reason[:200])}".strip(),
+                      "check its braces, commas and quotes; every field is name = {value},")
+
+
+def _read_entries(entries: list[Entry], display: str, problems: list[Diagnostic],
+                  unreadable: set[str]) -> dict[str, Reference]:
+    """The entries as references, by key; an entry that cannot be trusted is left out, its key added to
+    unreadable, and every entry's problems are added to problems."""
     references: dict[str, Reference] = {}
     by_lower: dict[str, Reference] = {}
-    for entry in library.entries:
+    for entry in entries:
         line = (entry.start_line or 0) + 1
         if (same := by_lower.get(entry.key.lower())) is not None:
             # citeproc knows keys only in lower case: two keys that differ in case would be one reference.
@@ -155,19 +167,23 @@ def load_references(path: Path, display: str) -> LoadedReferences:
         if field_problems:  # the entry's text cannot be trusted to convert: reported, and left out
             unreadable.add(entry.key)
             continue
-        csl, entry_problems = to_csl(entry, display)
-        problems.extend(entry_problems)
-        extra = {name: _latex(str(entry.fields_dict[name].value)) if name in entry.fields_dict else ""
-                 for name in ("unverified", "offline")}
-        archive_url = " ".join(str(next((f.value for f in entry.fields if f.key.lower() == "archiveurl"), "")).split())
-        flawed = bool(entry_problems)
-        if archive_url and (why := url_problem(archive_url)):
-            problems.append(Diagnostic(display, line, 1, f"the archiveurl of {quote(entry.key)} {why}",
-                                       "give the archived copy's full address, starting with https://"))
-            archive_url, flawed = "", True
-        references[entry.key] = by_lower[entry.key.lower()] = Reference(entry.key, line, csl, **extra,
-                                                                        archive_url=archive_url, flawed=flawed)
-    return LoadedReferences(display, _with_year_suffixes(references), unreadable - set(references), problems)
+        references[entry.key] = by_lower[entry.key.lower()] = _entry_reference(entry, line, display, problems)
+    return references
+
+
+def _entry_reference(entry: Entry, line: int, display: str, problems: list[Diagnostic]) -> Reference:
+    """One entry as a Reference, flawed when its conversion found a problem (added to problems)."""
+    csl, entry_problems = to_csl(entry, display)
+    problems.extend(entry_problems)
+    extra = {name: _latex(str(entry.fields_dict[name].value)) if name in entry.fields_dict else ""
+             for name in ("unverified", "offline")}
+    archive_url = " ".join(str(next((f.value for f in entry.fields if f.key.lower() == "archiveurl"), "")).split())
+    flawed = bool(entry_problems)
+    if archive_url and (why := url_problem(archive_url)):
+        problems.append(Diagnostic(display, line, 1, f"the archiveurl of {quote(entry.key)} {why}",
+                                   "give the archived copy's full address, starting with https://"))
+        archive_url, flawed = "", True
+    return Reference(entry.key, line, csl, **extra, archive_url=archive_url, flawed=flawed)
 
 
 def _with_year_suffixes(references: dict[str, Reference]) -> dict[str, Reference]:
@@ -316,19 +332,38 @@ def to_csl(entry: Entry, display: str) -> tuple[dict[str, Any], list[Diagnostic]
     """One BibTeX entry as a CSL-JSON item."""
     fields = {f.key.lower(): f.value for f in entry.fields}
     line = (entry.start_line or 0) + 1
-    problems = []
     entry_type = entry.entry_type.lower()
+    # The steps fill csl in this order, which is the order of its keys (and of the problems reported).
     csl: dict[str, Any] = {"id": entry.key, "type": _CSL_TYPES.get(entry_type, "document")}
-    if "entrysubtype" in fields:
-        subtype = " ".join(str(fields["entrysubtype"]).split()).lower()
-        if entry_type == "article" and subtype in _ARTICLE_SUBTYPES:
-            csl["type"] = _ARTICLE_SUBTYPES[subtype]
-        else:
-            problems.append(Diagnostic(
-                display, line, 1, f"the entrysubtype of {quote(entry.key)} is {quote(subtype)}, which says nothing "
-                f"to the bibliography of a @{entry_type}",
-                "for an article in a newspaper or a magazine, write @article with entrysubtype = {newspaper} or "
-                "entrysubtype = {magazine} and the paper's name in journaltitle; otherwise remove entrysubtype"))
+    problems = _subtype_problems(csl, entry, fields, display, line)
+    _copy_fields(csl, entry_type, fields)
+    problems += _address_problems(csl, entry.key, display, line)
+    problems += _date_problems(csl, entry.key, fields, display, line)
+    if entry.entry_type.lower() == "book" and "container-title" in csl:
+        csl["collection-title"] = csl.pop("container-title")
+    return csl, problems
+
+
+def _subtype_problems(csl: dict[str, Any], entry: Entry, fields: dict[str, Any], display: str,
+                      line: int) -> list[Diagnostic]:
+    """An article's entrysubtype (newspaper, magazine) as its CSL type; any other entrysubtype is a problem."""
+    if "entrysubtype" not in fields:
+        return []
+    entry_type = entry.entry_type.lower()
+    subtype = " ".join(str(fields["entrysubtype"]).split()).lower()
+    if entry_type == "article" and subtype in _ARTICLE_SUBTYPES:
+        csl["type"] = _ARTICLE_SUBTYPES[subtype]
+        return []
+    return [Diagnostic(
+        display, line, 1, f"the entrysubtype of {quote(entry.key)} is {quote(subtype)}, which says nothing "
+        f"to the bibliography of a @{entry_type}",
+        "for an article in a newspaper or a magazine, write @article with entrysubtype = {newspaper} or "
+        "entrysubtype = {magazine} and the paper's name in journaltitle; otherwise remove entrysubtype")]
+
+
+def _copy_fields(csl: dict[str, Any], entry_type: str, fields: dict[str, Any]) -> None:
+    """The fields that need no checking, each under its CSL name: a report's number and type, the names,
+    the plain text fields (the first of several BibTeX fields for one CSL field wins) and the pages."""
     if entry_type in _NUMBERED_TYPES:
         for bib, key in (("number", "number"), ("type", "genre")):
             if bib in fields:
@@ -350,43 +385,55 @@ def to_csl(entry: Entry, display: str) -> tuple[dict[str, Any], list[Diagnostic]
             csl[key] = value if key in ("URL", "DOI") else _latex(value)
     if "pages" in fields:
         csl["page"] = re.sub(r"-+", "-", str(fields["pages"]))
+
+
+def _address_problems(csl: dict[str, Any], key: str, display: str, line: int) -> list[Diagnostic]:
+    """The DOI (without its resolver's prefix) and the URL: one that is not what it should be, or a URL on a
+    site that copies others' documents, is reported and left out."""
+    problems = []
     if "DOI" in csl:
         csl["DOI"] = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", csl["DOI"], flags=re.I)
         if not _DOI.match(csl["DOI"]):
-            problems.append(Diagnostic(display, line, 1, f"the doi of {quote(entry.key)} is not a DOI: "
+            problems.append(Diagnostic(display, line, 1, f"the doi of {quote(key)} is not a DOI: "
                                        f"{quote(csl['DOI'])}", "give the DOI as the publisher shows it, e.g. "
                                        "doi = {10.1146/annurev-clinpsy-050817-084833}"))
             del csl["DOI"]
     if (url := csl.get("URL")) and (why := url_problem(url)):
-        problems.append(Diagnostic(display, line, 1, f"the url of {quote(entry.key)} {why}",
+        problems.append(Diagnostic(display, line, 1, f"the url of {quote(key)} {why}",
                                    "give a full address starting with https:// or http://"))
         del csl["URL"]
     elif url and (mirror := mirror_host(url)):
-        problems.append(Diagnostic(display, line, 1, f"the url of {quote(entry.key)} is on {mirror}, a site "
+        problems.append(Diagnostic(display, line, 1, f"the url of {quote(key)} is on {mirror}, a site "
                                    "that copies other publishers' documents",
                                    "cite the publisher's own address in url, and name the copy you read in "
                                    "editorsnote = {...}"))
         del csl["URL"]
+    return problems
+
+
+def _date_problems(csl: dict[str, Any], key: str, fields: dict[str, Any], display: str,
+                   line: int) -> list[Diagnostic]:
+    """The year (with its month), the access date and the full date as CSL dates; one that is not a date,
+    or is impossible, is reported and left out."""
+    problems = []
     if "year" in fields:
         year = str(fields["year"]).strip()
         month = _MONTHS.get(str(fields.get("month", "")).strip().lower()[:3])
         if not re.fullmatch(r"[0-9]{4}", year) or date_problem(year):
             why = date_problem(year) if re.fullmatch(r"[0-9]{4}", year) else "is not a year"
-            problems.append(Diagnostic(display, line, 1, f"the year of {quote(entry.key)} {quote(year)} {why}",
+            problems.append(Diagnostic(display, line, 1, f"the year of {quote(key)} {quote(year)} {why}",
                                        "write the year as four digits, e.g. year = {2018}"))
         else:
             csl["issued"] = {"date-parts": [[int(year), month] if month else [int(year)]]}
-    for bib, key in (("urldate", "accessed"), ("date", "issued")):
+    for bib, csl_key in (("urldate", "accessed"), ("date", "issued")):
         if bib in fields:
             value = str(fields[bib]).strip()
             if why := date_problem(value):
-                problems.append(Diagnostic(display, line, 1, f"the {bib} of {quote(entry.key)} {quote(value)} {why}",
+                problems.append(Diagnostic(display, line, 1, f"the {bib} of {quote(key)} {quote(value)} {why}",
                                            f"write it as YYYY-MM-DD, e.g. {bib} = {{2026-11-24}}"))
             else:
-                csl[key] = {"date-parts": [[int(p) for p in value.split("-")]]}
-    if entry.entry_type.lower() == "book" and "container-title" in csl:
-        csl["collection-title"] = csl.pop("container-title")
-    return csl, problems
+                csl[csl_key] = {"date-parts": [[int(p) for p in value.split("-")]]}
+    return problems
 
 
 def format_references(references: dict[str, Reference], cache_file: Path | None = None) -> dict[str, str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -223,9 +224,11 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    from compendium.web.builders import BUILDERS, DEFAULT_BUILDER
+# Adds a subcommand with the options every command that reads a compendium takes: (name, help) -> its parser.
+_Command = Callable[[str, str], argparse.ArgumentParser]
 
+
+def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="compendium", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True)
 
@@ -238,7 +241,21 @@ def parser() -> argparse.ArgumentParser:
                          help="how to print problems: text, or GitHub Actions annotations")
         return sub
 
+    # In the order `compendium --help` lists them.
     command("validate", "check every data file and reference; print every problem with file:line")
+    _add_building(command)
+    _add_new_and_serve(command)
+    _add_check_links(command)
+    command("clean", "remove every file the build generated (the site, the generated pages, the caches, the "
+                     "offline edition), and the folders of killed builds")
+    _add_init_and_synth(commands)
+    return top
+
+
+def _add_building(command: _Command) -> None:
+    """build, charts and pdf."""
+    from compendium.web.builders import BUILDERS, DEFAULT_BUILDER
+
     build = command("build", "validate, render charts and pages, and build the site into site/")
     build.add_argument("--site-dir", type=Path, default=None, help="where to build the site (default: site/)")
     build.add_argument("--paper", choices=("a4", "letter"), default="a4",
@@ -253,6 +270,9 @@ def parser() -> argparse.ArgumentParser:
     pdf = command("pdf", "validate, render the charts, and write the PDF edition (default: site/compendium.pdf)")
     pdf.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size: A4 or US Letter")
     pdf.add_argument("--output", type=Path, default=None, help="where to write the PDF (default: site/compendium.pdf)")
+
+
+def _add_new_and_serve(command: _Command) -> None:
     new = command("new", "write a new claim, evidence item or chart file, or add a topic to topics.yml or a "
                          "reference to references.bib, with every field and a comment on each")
     new.add_argument("kind", choices=("claim", "evidence", "chart", "topic", "reference"), help="what to create")
@@ -261,6 +281,9 @@ def parser() -> argparse.ArgumentParser:
     serve = command("serve", "preview the site, rebuilding when a data file changes")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve on")
     serve.set_defaults(site_dir=None)
+
+
+def _add_check_links(command: _Command) -> None:
     links = command("check-links", "check the built site's internal links and anchors; with --external, "
                                    "every URL in references.bib and the hand-written pages")
     links.add_argument("--site-dir", type=Path, default=None, help="the built site to check (default: site/)")
@@ -273,8 +296,10 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("--timeout", type=float, default=20.0, help="--external: seconds to wait for an answer")
     links.add_argument("--retries", type=int, default=3, help="--external: further tries after no answer, 429 or 5xx")
     links.add_argument("--per-host", type=int, default=2, help="--external: requests at once to any one host")
-    command("clean", "remove every file the build generated (the site, the generated pages, the caches, the "
-                     "offline edition), and the folders of killed builds")
+
+
+def _add_init_and_synth(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands that write a compendium rather than read one: without --root, --strict and --format."""
     init_help = "write a new compendium into FOLDER (which must not exist, or be empty), ready to build"
     init = commands.add_parser("init", help=init_help, description=init_help)
     init.add_argument("folder", type=Path, help="the new compendium's folder")
@@ -283,7 +308,6 @@ def parser() -> argparse.ArgumentParser:
     synth.add_argument("--claims", type=int, required=True, help="how many claims (N)")
     synth.add_argument("--out", type=Path, required=True, help="the folder to write: must not exist, or be empty")
     synth.add_argument("--seed", type=int, default=0, help="the random seed: the same N and seed give the same files")
-    return top
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from compendium.edition import Edition
     from compendium.model import Compendium
     from compendium.pdf import PdfStats
+    from compendium.settings import SiteSettings
     from compendium.web.sharecard import CardStats
 
 @dataclass
@@ -134,70 +135,21 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     before it replaces the old one; without it, the PDF is written to pdf_file when one is given. An
     OSError on the way (a full disk, a read-only folder) stops the build with result.os_problem. builder is the
     site's (one of builders.BUILDERS; None for the default); its time is timings[builder]."""
-    timings: dict[str, float] = {}
     start = time.perf_counter()
     # Without a PDF to make, nothing after the checks needs the model: when no input changed since the last
     # build (inputs.py), its checks' findings and pages stand, and the build goes straight to the site.
     needs_model = pdf and (make_site or pdf_file is not None)
     if not needs_model and (reused := _reuse(root, log)) is not None:
-        report, edition, result_pages = reused
-        timings["load+validate+resolve"] = time.perf_counter() - start
-        result = BuildResult(report, None, pages=result_pages, checks_reused=True, timings=timings)
-        if not report.failed(strict) and make_site:
-            os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
-            try:
-                _site(root, site_dir, builder, None, result)
-            except OSError as error:
-                result.os_problem = describe(error)
-        return result
+        return _site_of_last_build(root, reused, start, strict, make_site, site_dir, builder)
     report, compendium = check(root)
-    timings["load+validate+resolve"] = time.perf_counter() - start
-    result = BuildResult(report, compendium, timings=timings)
+    result = BuildResult(report, compendium, timings={"load+validate+resolve": time.perf_counter() - start})
     if compendium is None or report.failed(strict):
         return result
-    from compendium.charts.draw import render_charts
-    from compendium.edition import current_edition
-    from compendium.input.inputs import inputs_key, record_checks, record_pages, unchanged_pages
-    from compendium.settings import read_settings
-    from compendium.web.sharecard import render_cards
-
     try:
-        docs_dir = root / "docs"
-
-        start = time.perf_counter()
-        chart_files, result.charts = render_charts(compendium, docs_dir, root / CACHE_DIR / "charts.json")
-        timings["charts"] = time.perf_counter() - start
-        log(f"charts: {result.charts.rendered} rendered, {result.charts.cached} from the cache")
-
-        start = time.perf_counter()
-        settings = read_settings(root)
-        card_files, result.cards = render_cards(compendium, settings, docs_dir, root / CACHE_DIR / "cards.json")
-        timings["share cards"] = time.perf_counter() - start
-        log(f"share cards: {result.cards.drawn} drawn, {result.cards.cached} from the cache")
-
-        start = time.perf_counter()
-        newest = max((h.date for c in compendium.claims.values() for h in c.history), default="1970-01-01")
-        edition = current_edition(root, newest)
-        # Every tool that stamps a date (MkDocs' sitemap, its gzip, the PDF) takes it from the edition, so
-        # that building the same commit twice gives the same bytes.
-        os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
-        inputs = inputs_key(root, edition)
-        unchanged = unchanged_pages(root, docs_dir, inputs)
-        if unchanged is not None:  # made from the same inputs, and as written then: nothing to render
-            result.pages = WriteStats(0, unchanged, 0)
-            log(f"pages: {unchanged} unchanged (their inputs did not change: not rendered)")
-        else:
-            from compendium.paths import MANIFEST
-            from compendium.web.render import render_pages, write_pages
-
-            pages = render_pages(compendium, settings, edition)
-            result.pages = write_pages(docs_dir, pages, frozenset(chart_files | card_files))
-            record_pages(root, docs_dir, inputs, pages, [MANIFEST, *chart_files, *card_files])
-            log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
-                f"{result.pages.removed} removed")
-        record_checks(root, report, newest)
-        timings["pages"] = time.perf_counter() - start
-
+        # The stages in order: each writes what the next reads (the pages list the charts' and cards' files).
+        chart_files = _charts_stage(compendium, root, result, log)
+        settings, card_files = _cards_stage(compendium, root, result, log)
+        edition = _pages_stage(compendium, root, settings, chart_files, card_files, result, log)
         if make_site:
             def finish(staging: Path) -> str:
                 from compendium.pdf import PDF_NAME
@@ -210,3 +162,79 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
     except OSError as error:  # a full disk, a read-only folder: the previous site is left as it was
         result.os_problem = describe(error)
     return result
+
+
+def _site_of_last_build(root: Path, reused: tuple[Report, Edition, WriteStats], start: float, strict: bool,
+                        make_site: bool, site_dir: Path | None, builder: str | None) -> BuildResult:
+    """The build when no input changed since the last one: its findings reported again, and (when they pass
+    and a site is asked for) the site step, with no model made."""
+    report, edition, result_pages = reused
+    result = BuildResult(report, None, pages=result_pages, checks_reused=True,
+                         timings={"load+validate+resolve": time.perf_counter() - start})
+    if not report.failed(strict) and make_site:
+        os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
+        try:
+            _site(root, site_dir, builder, None, result)
+        except OSError as error:
+            result.os_problem = describe(error)
+    return result
+
+
+def _charts_stage(compendium: Compendium, root: Path, result: BuildResult, log: Callable[[str], None]) -> set[str]:
+    """The charts' images, drawn or taken from the cache; returns their files under docs/."""
+    from compendium.charts.draw import render_charts
+
+    start = time.perf_counter()
+    chart_files, result.charts = render_charts(compendium, root / "docs", root / CACHE_DIR / "charts.json")
+    result.timings["charts"] = time.perf_counter() - start
+    log(f"charts: {result.charts.rendered} rendered, {result.charts.cached} from the cache")
+    return chart_files
+
+
+def _cards_stage(compendium: Compendium, root: Path, result: BuildResult,
+                 log: Callable[[str], None]) -> tuple[SiteSettings, set[str]]:
+    """The share cards (the images a link to a page shows), drawn or from the cache; returns the site's
+    settings, which the pages also read, and the cards' files under docs/."""
+    from compendium.settings import read_settings
+    from compendium.web.sharecard import render_cards
+
+    start = time.perf_counter()
+    settings = read_settings(root)
+    card_files, result.cards = render_cards(compendium, settings, root / "docs", root / CACHE_DIR / "cards.json")
+    result.timings["share cards"] = time.perf_counter() - start
+    log(f"share cards: {result.cards.drawn} drawn, {result.cards.cached} from the cache")
+    return settings, card_files
+
+
+def _pages_stage(compendium: Compendium, root: Path, settings: SiteSettings, chart_files: set[str],
+                 card_files: set[str], result: BuildResult, log: Callable[[str], None]) -> Edition:
+    """The edition, then the generated pages, rendered unless their inputs did not change since they were
+    written; then the checks' findings, recorded for a next build that finds no input changed. Returns the
+    edition, which the PDF's cover states."""
+    from compendium.edition import current_edition
+    from compendium.input.inputs import inputs_key, record_checks, record_pages, unchanged_pages
+
+    docs_dir = root / "docs"
+    start = time.perf_counter()
+    newest = max((h.date for c in compendium.claims.values() for h in c.history), default="1970-01-01")
+    edition = current_edition(root, newest)
+    # Every tool that stamps a date (MkDocs' sitemap, its gzip, the PDF) takes it from the edition, so
+    # that building the same commit twice gives the same bytes.
+    os.environ["SOURCE_DATE_EPOCH"] = str(edition.epoch)
+    inputs = inputs_key(root, edition)
+    unchanged = unchanged_pages(root, docs_dir, inputs)
+    if unchanged is not None:  # made from the same inputs, and as written then: nothing to render
+        result.pages = WriteStats(0, unchanged, 0)
+        log(f"pages: {unchanged} unchanged (their inputs did not change: not rendered)")
+    else:
+        from compendium.paths import MANIFEST
+        from compendium.web.render import render_pages, write_pages
+
+        pages = render_pages(compendium, settings, edition)
+        result.pages = write_pages(docs_dir, pages, frozenset(chart_files | card_files))
+        record_pages(root, docs_dir, inputs, pages, [MANIFEST, *chart_files, *card_files])
+        log(f"pages: {result.pages.written} written, {result.pages.unchanged} unchanged, "
+            f"{result.pages.removed} removed")
+    record_checks(root, result.report, newest)
+    result.timings["pages"] = time.perf_counter() - start
+    return edition

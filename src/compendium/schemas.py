@@ -6,7 +6,8 @@ import datetime
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -221,75 +222,121 @@ def explain_errors(document: YamlDocument, kind: str) -> list[Diagnostic]:
 def _explain(document: YamlDocument, error: ValidationError) -> Iterator[Diagnostic]:
     path = tuple(error.absolute_path)
     sub: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
-    where = _field_name(path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(sub.get("properties", {}))
-        for key in error.instance:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed) or f"the fields allowed here are: {', '.join(allowed)}"
-                yield document.diagnostic((*path, key), f"unknown field '{key}'{where}", hint, key=True)
-        return
-    if error.validator == "required":
-        missing = str(error.message).split("'")[1] if "'" in error.message else str(error.message)
-        description = _resolved(sub.get("properties", {}).get(missing, {})).get("description", "")
-        yield document.diagnostic(path, f"missing required field '{missing}'{where}",
-                                  f"add '{missing}:' here. {description}".strip(), key=True)
-        return
-    if error.validator == "enum":
-        allowed = [str(v) for v in sub.get("enum", [])]
-        hint = did_you_mean(str(error.instance), allowed)
-        hint = f"{hint} " if hint else ""
-        yield document.diagnostic(path, f"{quote(error.instance)} is not an allowed value{where}",
-                                  f"{hint}allowed values: {', '.join(allowed)}")
-        return
-    if error.validator == "type":
-        expected = sub.get("type")
-        got = _JSON_TYPES.get(type(error.instance), type(error.instance).__name__)
-        if isinstance(error.instance, float) and not math.isfinite(error.instance):
-            got = f"{str(error.instance).replace('nan', '.nan').replace('inf', '.inf')}, which is not a number"
-        yield document.diagnostic(path, f"expected {_type_words(expected)}{where}, got {got}",
-                                  _describe(sub))
-        return
-    if error.validator == "pattern":
-        yield document.diagnostic(path, f"{quote(error.instance)} is not in the expected form{where}",
-                                  _describe(sub))
-        return
-    if error.validator == "anyOf" and sub.get("anyOf") and all("required" in s for s in sub["anyOf"]):
-        options = " or ".join(" and ".join(s["required"]) for s in sub["anyOf"])
-        yield document.diagnostic(path, f"give {options}{where}", _describe(sub))
-        return
-    if error.validator in ("anyOf", "oneOf") and error.context:
-        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
-        yield from _explain(document, best)
-        return
-    if error.validator == "propertyNames":
-        for key in error.instance if isinstance(error.instance, dict) else []:
-            yield document.diagnostic((*path, key), f"{quote(key)} is not a valid id", _describe(
-                schema("common")["$defs"]["id"]), key=True)
-        return
-    if error.validator == "format" and isinstance(error.instance, str):
-        if not _DATE_FORM.match(error.instance):  # not even in the form: the pattern's message says so
-            return
-        yield document.diagnostic(path, f"{quote(error.instance)} {date_problem(error.instance)}{where}",
-                                  _describe(sub))
-        return
-    if error.validator == "not" and isinstance(sub.get("not"), dict):
-        yield document.diagnostic(path, f"{quote(error.instance)} is reserved{where}",
-                                  str(sub["not"].get("description", "choose another")))
-        return
-    if error.validator in _BOUNDS:
-        yield document.diagnostic(path, f"{quote(error.instance)} {_BOUNDS[error.validator]} {error.validator_value}"
-                                  f"{where}", _describe(sub))
-        return
-    # Any other keyword: jsonschema's own message quotes the whole value, which may be megabytes long.
-    yield document.diagnostic(path, f"{quote(error.instance)} does not meet the rule '{error.validator}'{where}",
-                              _describe(sub))
+    failure = _Failure(document, error, path, sub, _field_name(path))
+    explainer = _EXPLAINERS.get(str(error.validator))
+    found = explainer(failure) if explainer else None
+    if found is None:
+        # Any other keyword: jsonschema's own message quotes the whole value, which may be megabytes long.
+        found = [document.diagnostic(path, f"{quote(error.instance)} does not meet the rule '{error.validator}'"
+                                     f"{failure.where}", _describe(sub))]
+    yield from found
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """One schema error, with what each explainer needs to say where it is."""
+
+    document: YamlDocument
+    error: ValidationError
+    path: tuple[str | int, ...]  # the failing value's place in the document
+    sub: dict[str, Any]  # the part of the schema whose rule failed
+    where: str  # the field, as the messages name it ('' at the top)
+
+
+# Each explainer below gives the diagnostics of one schema keyword's errors, or None for an error of a form it
+# does not explain (the generic message in _explain then says what the rule was).
+
+def _unknown_fields(f: _Failure) -> list[Diagnostic] | None:
+    if not isinstance(f.error.instance, dict):
+        return None
+    allowed = list(f.sub.get("properties", {}))
+    found = []
+    for key in f.error.instance:
+        if key not in allowed:
+            hint = did_you_mean(key, allowed) or f"the fields allowed here are: {', '.join(allowed)}"
+            found.append(f.document.diagnostic((*f.path, key), f"unknown field '{key}'{f.where}", hint, key=True))
+    return found
+
+
+def _missing_field(f: _Failure) -> list[Diagnostic]:
+    message = str(f.error.message)
+    missing = message.split("'")[1] if "'" in message else message
+    description = _resolved(f.sub.get("properties", {}).get(missing, {})).get("description", "")
+    return [f.document.diagnostic(f.path, f"missing required field '{missing}'{f.where}",
+                                  f"add '{missing}:' here. {description}".strip(), key=True)]
+
+
+def _not_allowed_value(f: _Failure) -> list[Diagnostic]:
+    allowed = [str(v) for v in f.sub.get("enum", [])]
+    hint = did_you_mean(str(f.error.instance), allowed)
+    hint = f"{hint} " if hint else ""
+    return [f.document.diagnostic(f.path, f"{quote(f.error.instance)} is not an allowed value{f.where}",
+                                  f"{hint}allowed values: {', '.join(allowed)}")]
+
+
+def _wrong_type(f: _Failure) -> list[Diagnostic]:
+    instance = f.error.instance
+    got = _JSON_TYPES.get(type(instance), type(instance).__name__)
+    if isinstance(instance, float) and not math.isfinite(instance):  # YAML's .nan and .inf, as written
+        got = f"{str(instance).replace('nan', '.nan').replace('inf', '.inf')}, which is not a number"
+    return [f.document.diagnostic(f.path, f"expected {_type_words(f.sub.get('type'))}{f.where}, got {got}",
+                                  _describe(f.sub))]
+
+
+def _wrong_form(f: _Failure) -> list[Diagnostic]:
+    return [f.document.diagnostic(f.path, f"{quote(f.error.instance)} is not in the expected form{f.where}",
+                                  _describe(f.sub))]
+
+
+def _no_alternative(f: _Failure) -> list[Diagnostic] | None:
+    """anyOf and oneOf: a choice of required fields is named; otherwise the alternative that came nearest
+    (its error deepest in the document) is explained."""
+    if f.error.validator == "anyOf" and f.sub.get("anyOf") and all("required" in s for s in f.sub["anyOf"]):
+        options = " or ".join(" and ".join(s["required"]) for s in f.sub["anyOf"])
+        return [f.document.diagnostic(f.path, f"give {options}{f.where}", _describe(f.sub))]
+    if f.error.context:
+        best = min(f.error.context, key=lambda e: len(list(e.absolute_path)))
+        return list(_explain(f.document, best))
+    return None
+
+
+def _invalid_ids(f: _Failure) -> list[Diagnostic]:
+    return [f.document.diagnostic((*f.path, key), f"{quote(key)} is not a valid id",
+                                  _describe(schema("common")["$defs"]["id"]), key=True)
+            for key in (f.error.instance if isinstance(f.error.instance, dict) else [])]
+
+
+def _impossible_date(f: _Failure) -> list[Diagnostic] | None:
+    if not isinstance(f.error.instance, str):
+        return None
+    if not _DATE_FORM.match(f.error.instance):  # not even in the form: the pattern's message says so
+        return []
+    return [f.document.diagnostic(f.path, f"{quote(f.error.instance)} {date_problem(f.error.instance)}{f.where}",
+                                  _describe(f.sub))]
+
+
+def _reserved(f: _Failure) -> list[Diagnostic] | None:
+    if not isinstance(f.sub.get("not"), dict):
+        return None
+    return [f.document.diagnostic(f.path, f"{quote(f.error.instance)} is reserved{f.where}",
+                                  str(f.sub["not"].get("description", "choose another")))]
+
+
+def _out_of_bounds(f: _Failure) -> list[Diagnostic]:
+    return [f.document.diagnostic(f.path, f"{quote(f.error.instance)} {_BOUNDS[str(f.error.validator)]} "
+                                  f"{f.error.validator_value}{f.where}", _describe(f.sub))]
 
 
 _BOUNDS = {"maxLength": "is longer than the characters allowed:", "minLength": "is shorter than the characters needed:",
            "maximum": "is above the largest allowed:", "minimum": "is below the smallest allowed:",
            "exclusiveMinimum": "must be above", "exclusiveMaximum": "must be below",
            "maxItems": "has more items than allowed:", "minItems": "has fewer items than needed:"}
+_EXPLAINERS: dict[str, Callable[[_Failure], list[Diagnostic] | None]] = {
+    "additionalProperties": _unknown_fields, "required": _missing_field, "enum": _not_allowed_value,
+    "type": _wrong_type, "pattern": _wrong_form, "anyOf": _no_alternative, "oneOf": _no_alternative,
+    "propertyNames": _invalid_ids, "format": _impossible_date, "not": _reserved,
+    **dict.fromkeys(_BOUNDS, _out_of_bounds),
+}
 
 
 def resolve_ref(node: dict[str, Any], current: str) -> tuple[dict[str, Any], str]:

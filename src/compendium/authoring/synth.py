@@ -258,7 +258,42 @@ def write_compendium(out: Path, claims: int, seed: int = 0) -> SynthStats:
 
 
 def _write(root: Path, n_claims: int, seed: int) -> SynthStats:
+    # One generator for everything, drawn from in a fixed order (the plan, then each kind of file in turn):
+    # the same N and seed give the same bytes, so each step below must keep its place.
     rng = random.Random(seed)
+    plan = _plan(rng, n_claims)
+    for folder in ("claims", "evidence", "charts", "docs"):
+        (root / folder).mkdir()
+    for c, claim_id in enumerate(plan.claim_ids):
+        (root / "claims" / f"{claim_id}.yml").write_text(_dump(_claim(rng, plan, c)), "utf-8")
+    for e, evidence_id in enumerate(plan.evidence_ids):
+        (root / "evidence" / f"{evidence_id}.yml").write_text(_dump(_evidence_item(rng, plan, e)), "utf-8")
+    for k, chart_id in enumerate(plan.chart_ids):
+        (root / "charts" / f"{chart_id}.yml").write_text(_dump(_chart(rng, plan, k)), "utf-8")
+    n_timeline = _write_single_files(root, rng, plan)
+    _write_pages(root, n_claims)
+    return SynthStats(n_claims, len(plan.evidence_ids), len(plan.ref_keys), len(plan.chart_ids), len(plan.topic_ids),
+                      n_timeline)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Every id of the compendium, and which items refer to which, drawn before any file is written (a claim's
+    file names evidence items and charts whose own files come later)."""
+
+    topic_ids: list[str]
+    ref_keys: list[str]
+    claim_ids: list[str]
+    evidence_ids: list[str]
+    chart_ids: list[str]
+    qualitative: set[int]  # the evidence items with no finding
+    chart_points: dict[int, list[int]]  # chart k: the evidence items it plots
+    charts_of_evidence: dict[int, list[str]]  # evidence item e: the charts shown on its page
+    topics_of_claim: list[list[str]]
+    evidence_links: list[list[int]]  # claim c: the evidence items it lists
+
+
+def _plan(rng: random.Random, n_claims: int) -> _Plan:
     n_evidence, n_references, n_charts = 3 * n_claims, n_claims, n_claims // 5
     n_topics = max(3, min(60, n_claims // 10))
     topic_ids = [_slug(rng, 2, i) for i in range(n_topics)]
@@ -279,113 +314,146 @@ def _write(root: Path, n_claims: int, seed: int) -> SynthStats:
         charts_of_evidence.setdefault(chart_points[k][0], []).append(chart_ids[k])
 
     topics_of_claim = [rng.sample(topic_ids, rng.randint(1, min(3, n_topics))) for _ in range(n_claims)]
+    # Claim c lists its own three items (3c..3c+2) and a few others, so that items are shared between claims.
     evidence_links: list[list[int]] = []
     for c in range(n_claims):
         own = [3 * c, 3 * c + 1, 3 * c + 2]
         others = {rng.randrange(n_evidence) for _ in range(rng.choice((0, 1, 2, 2, 3, 4)))} - set(own)
         evidence_links.append(own + sorted(others))
+    return _Plan(topic_ids, ref_keys, claim_ids, evidence_ids, chart_ids, qualitative, chart_points,
+                 charts_of_evidence, topics_of_claim, evidence_links)
 
-    for folder in ("claims", "evidence", "charts", "docs"):
-        (root / folder).mkdir()
-    for c, claim_id in enumerate(claim_ids):
-        rating = rng.choice(RATINGS)
-        history = [{"date": f"{2020 + h}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                    "rating": rng.choice(RATINGS), "note": _text(rng, 120)} for h in range(rng.choice((1, 1, 2, 3)))]
-        history[0]["note"] = "First assessment."
-        history[-1]["rating"] = rating
-        claimant: dict[str, Any]
-        if rng.random() < 0.5:
-            claimant = {"name": f"{rng.choice(_GIVEN)} {rng.choice(_SURNAMES)}"}
-            if rng.random() < 0.7:
-                claimant["role"] = _title(rng, 4, 10)
-        else:
-            claimant = {"name": rng.choice(_BODIES), "kind": "organisation"}
-        claimant["side"] = rng.choice(SIDES)
-        claim: dict[str, Any] = {
-            "title": _title(rng, 4, 10), "statement": _text(rng, 140), "claimant": claimant, "date": _date(rng),
-            "source": _citation(rng, ref_keys[c], 120)}
-        also = [_citation(rng, rng.choice(ref_keys), 110) for _ in range(rng.choice((0, 0, 1, 1, 2, 3)))]
-        if also:
-            claim["also_made_in"] = also
-        claim["topics"] = topics_of_claim[c]
+
+def _claim(rng: random.Random, plan: _Plan, c: int) -> dict[str, Any]:
+    """Claim c's file, its fields in the order a contributor's file gives them."""
+    rating = rng.choice(RATINGS)
+    history = [{"date": f"{2020 + h}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "rating": rng.choice(RATINGS), "note": _text(rng, 120)} for h in range(rng.choice((1, 1, 2, 3)))]
+    history[0]["note"] = "First assessment."
+    history[-1]["rating"] = rating  # the latest assessment is the verdict's
+    claimant = _claimant(rng)
+    claim: dict[str, Any] = {
+        "title": _title(rng, 4, 10), "statement": _text(rng, 140), "claimant": claimant, "date": _date(rng),
+        "source": _citation(rng, plan.ref_keys[c], 120)}
+    also = [_citation(rng, rng.choice(plan.ref_keys), 110) for _ in range(rng.choice((0, 0, 1, 1, 2, 3)))]
+    if also:
+        claim["also_made_in"] = also
+    claim["topics"] = plan.topics_of_claim[c]
+    if rng.random() < 0.8:
+        claim["figure"] = _finding_extras(rng, _percent_figure(rng, None))
+    claim["prominence"] = rng.randint(1, 5)
+    claim["verdict"] = {"rating": rating, "conclusion": _sentence(rng), "certainty": rng.choice(CERTAINTIES),
+                        "rationale": _text(rng, 850, paragraphs=rng.randint(1, 3))}
+    claim["evidence"] = []
+    for e in plan.evidence_links[c]:
+        link: dict[str, Any] = {"id": plan.evidence_ids[e], "stance": rng.choice(STANCES)}
         if rng.random() < 0.8:
-            claim["figure"] = _finding_extras(rng, _percent_figure(rng, None))
-        claim["prominence"] = rng.randint(1, 5)
-        claim["verdict"] = {"rating": rating, "conclusion": _sentence(rng), "certainty": rng.choice(CERTAINTIES),
-                            "rationale": _text(rng, 850, paragraphs=rng.randint(1, 3))}
-        claim["evidence"] = []
-        for e in evidence_links[c]:
-            link: dict[str, Any] = {"id": evidence_ids[e], "stance": rng.choice(STANCES)}
-            if rng.random() < 0.8:
-                link["note"] = _text(rng, 110)
-            claim["evidence"].append(link)
-        charts = [chart_ids[c // 5]] if c % 5 == 0 and c // 5 < n_charts else []
-        if charts:
-            claim["charts"] = charts
-        claim["history"] = history
-        (root / "claims" / f"{claim_id}.yml").write_text(_dump(claim), "utf-8")
+            link["note"] = _text(rng, 110)
+        claim["evidence"].append(link)
+    charts = [plan.chart_ids[c // 5]] if c % 5 == 0 and c // 5 < len(plan.chart_ids) else []
+    if charts:
+        claim["charts"] = charts
+    claim["history"] = history
+    return claim
 
-    for e, evidence_id in enumerate(evidence_ids):
-        findings: list[dict[str, Any]] = []
-        if e not in qualitative:
-            findings.append(_finding_extras(rng, _percent_figure(rng, "f1")))
-            for f in range(rng.choice((0, 1, 1, 2, 3))):
-                findings.append(_finding_extras(rng, _other_figure(rng, f"f{f + 2}")))
-        quality: dict[str, Any] = {"design": rng.choice(DESIGNS)}
+
+def _claimant(rng: random.Random) -> dict[str, Any]:
+    """A person (with a role, mostly) or an organisation, on one of the sides."""
+    claimant: dict[str, Any]
+    if rng.random() < 0.5:
+        claimant = {"name": f"{rng.choice(_GIVEN)} {rng.choice(_SURNAMES)}"}
         if rng.random() < 0.7:
-            quality["sample_size"] = rng.randint(12, 1_500_000)
-        if rng.random() < 0.6:
-            quality["outcome_measure"] = _title(rng, 3, 8)
-        quality.update(independent=rng.choice(("yes", "no", "unclear")), peer_reviewed=rng.random() < 0.5,
-                       certainty=rng.choice(CERTAINTIES),
-                       limitations=[_text(rng, 130) for _ in range(rng.choice((1, 2, 3, 3, 4, 5)))])
-        if rng.random() < 0.9:
-            quality["conflicts_of_interest"] = _text(rng, 120)
-        item: dict[str, Any] = {
-            "title": _title(rng, 8, 18, max_chars=150), "summary": _text(rng, 420, paragraphs=rng.randint(1, 2)),
-            "source": _citation(rng, rng.choice(ref_keys), 220), "findings": findings, "quality": quality,
-            "topics": topics_of_claim[e // 3][:2]}
-        if e in charts_of_evidence:
-            item["charts"] = charts_of_evidence[e]
-        (root / "evidence" / f"{evidence_id}.yml").write_text(_dump(item), "utf-8")
+            claimant["role"] = _title(rng, 4, 10)
+    else:
+        claimant = {"name": rng.choice(_BODIES), "kind": "organisation"}
+    claimant["side"] = rng.choice(SIDES)
+    return claimant
 
-    for k, chart_id in enumerate(chart_ids):
-        kind = CHART_KINDS[k % len(CHART_KINDS)]
-        # A time series is labelled by period, like the real record's; bars by what each one counts.
-        labels = [f"{2010 + i}-{11 + i}" if kind == "time-series" else _title(rng, 2, 5, max_chars=40)
-                  for i in range(len(chart_points[k]))]
-        points = [{"label": label, "evidence": evidence_ids[e], "finding": "f1"}
-                  for label, e in zip(labels, chart_points[k], strict=True)]
-        if kind == "comparison-bars" and len(points) > 1:
-            series = [{"name": "As claimed", "points": points[:1]}, {"name": "As found", "points": points[1:]}]
-        else:
-            series = [{"name": _title(rng, 2, 4), "points": points}]
-        chart = {"kind": kind, "title": _title(rng, 4, 10), "caption": _text(rng, 160), "alt": _text(rng, 220),
-                 "unit": "percent", "series": series}
-        (root / "charts" / f"{chart_id}.yml").write_text(_dump(chart), "utf-8")
 
-    topics = {t: {"title": _title(rng, 1, 4), "description": _text(rng, 100)} for t in topic_ids}
+def _evidence_item(rng: random.Random, plan: _Plan, e: int) -> dict[str, Any]:
+    """Evidence item e's file: a percent finding first (the one charts plot) and a few others, unless it is
+    qualitative."""
+    findings: list[dict[str, Any]] = []
+    if e not in plan.qualitative:
+        findings.append(_finding_extras(rng, _percent_figure(rng, "f1")))
+        for f in range(rng.choice((0, 1, 1, 2, 3))):
+            findings.append(_finding_extras(rng, _other_figure(rng, f"f{f + 2}")))
+    quality = _quality(rng)
+    item: dict[str, Any] = {
+        "title": _title(rng, 8, 18, max_chars=150), "summary": _text(rng, 420, paragraphs=rng.randint(1, 2)),
+        "source": _citation(rng, rng.choice(plan.ref_keys), 220), "findings": findings, "quality": quality,
+        "topics": plan.topics_of_claim[e // 3][:2]}  # its claim's topics: item e is one of claim e // 3's own
+    if e in plan.charts_of_evidence:
+        item["charts"] = plan.charts_of_evidence[e]
+    return item
+
+
+def _quality(rng: random.Random) -> dict[str, Any]:
+    """An evidence item's quality appraisal, some of its optional fields left out."""
+    quality: dict[str, Any] = {"design": rng.choice(DESIGNS)}
+    if rng.random() < 0.7:
+        quality["sample_size"] = rng.randint(12, 1_500_000)
+    if rng.random() < 0.6:
+        quality["outcome_measure"] = _title(rng, 3, 8)
+    quality.update(independent=rng.choice(("yes", "no", "unclear")), peer_reviewed=rng.random() < 0.5,
+                   certainty=rng.choice(CERTAINTIES),
+                   limitations=[_text(rng, 130) for _ in range(rng.choice((1, 2, 3, 3, 4, 5)))])
+    if rng.random() < 0.9:
+        quality["conflicts_of_interest"] = _text(rng, 120)
+    return quality
+
+
+def _chart(rng: random.Random, plan: _Plan, k: int) -> dict[str, Any]:
+    """Chart k's file, plotting the first finding of the items the plan gave it; the kinds take turns."""
+    kind = CHART_KINDS[k % len(CHART_KINDS)]
+    # A time series is labelled by period, like the real record's; bars by what each one counts.
+    labels = [f"{2010 + i}-{11 + i}" if kind == "time-series" else _title(rng, 2, 5, max_chars=40)
+              for i in range(len(plan.chart_points[k]))]
+    points = [{"label": label, "evidence": plan.evidence_ids[e], "finding": "f1"}
+              for label, e in zip(labels, plan.chart_points[k], strict=True)]
+    if kind == "comparison-bars" and len(points) > 1:
+        series = [{"name": "As claimed", "points": points[:1]}, {"name": "As found", "points": points[1:]}]
+    else:
+        series = [{"name": _title(rng, 2, 4), "points": points}]
+    return {"kind": kind, "title": _title(rng, 4, 10), "caption": _text(rng, 160), "alt": _text(rng, 220),
+            "unit": "percent", "series": series}
+
+
+def _write_single_files(root: Path, rng: random.Random, plan: _Plan) -> int:
+    """topics.yml, glossary.yml, timeline.yml and references.bib; returns how many timeline events it wrote."""
+    topics = {t: {"title": _title(rng, 1, 4), "description": _text(rng, 100)} for t in plan.topic_ids}
     (root / "topics.yml").write_text(_dump(topics), "utf-8")
     # Words of the made-up prose as glossary terms, so that linking their first use on every page is measured.
     glossary = {f"term-{i + 1}": {"term": word.capitalize(), "definition": _text(rng, 120), "forms": [word]}
                 for i, word in enumerate(sorted(set(rng.sample(_WORDS, 8))))}
     (root / "glossary.yml").write_text(_dump(glossary), "utf-8")
+    timeline = _timeline(rng, plan)
+    (root / "timeline.yml").write_text(_dump(timeline), "utf-8")
+    bib = "% Made-up sources for a synthetic compendium.\n\n" + "\n".join(
+        _reference(rng, key, i) for i, key in enumerate(plan.ref_keys))
+    (root / "references.bib").write_text(bib, "utf-8")
+    return len(timeline)
+
+
+def _timeline(rng: random.Random, plan: _Plan) -> list[dict[str, Any]]:
+    """One event for every five claims (three at least), some naming a claim or an evidence item."""
+    n_claims, n_evidence = len(plan.claim_ids), len(plan.evidence_ids)
     timeline = []
     for t in range(max(3, n_claims // 5)):
         event: dict[str, Any] = {"date": _date(rng), "title": _title(rng, 5, 12),
-                                 "source": _citation(rng, rng.choice(ref_keys), 120)}
+                                 "source": _citation(rng, rng.choice(plan.ref_keys), 120)}
         if rng.random() < 0.5:
             event["text"] = _text(rng, 200)
         if rng.random() < 0.5:
-            event["claims"] = [claim_ids[(7 * t) % n_claims]]
+            event["claims"] = [plan.claim_ids[(7 * t) % n_claims]]
         if rng.random() < 0.3:
-            event["evidence"] = [evidence_ids[(11 * t) % n_evidence]]
+            event["evidence"] = [plan.evidence_ids[(11 * t) % n_evidence]]
         timeline.append(event)
-    (root / "timeline.yml").write_text(_dump(timeline), "utf-8")
-    bib = "% Made-up sources for a synthetic compendium.\n\n" + "\n".join(
-        _reference(rng, key, i) for i, key in enumerate(ref_keys))
-    (root / "references.bib").write_text(bib, "utf-8")
+    return timeline
 
+
+def _write_pages(root: Path, n_claims: int) -> None:
+    """mkdocs.yml and the hand-written pages a compendium must have (the home page and the method)."""
     name = f"Synthetic Compendium ({n_claims} claims)"
     (root / "mkdocs.yml").write_text(_mkdocs_yml(name), "utf-8")
     (root / "docs" / "index.md").write_text(
@@ -394,4 +462,3 @@ def _write(root: Path, n_claims: int, seed: int) -> SynthStats:
     verdicts = "".join(f"\n### {r.replace('-', ' ').capitalize()} {{ #verdict-{r} }}\n\n{text}\n"
                        for r, text in VERDICT_WORDS.items())
     (root / "docs" / "method.md").write_text(_METHOD.format(verdicts=verdicts), "utf-8")
-    return SynthStats(n_claims, n_evidence, n_references, n_charts, n_topics, len(timeline))

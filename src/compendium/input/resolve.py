@@ -7,7 +7,7 @@ cross-references checked in the same run. link() builds the model once everythin
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from compendium.diagnostics import Diagnostic, did_you_mean
@@ -93,108 +93,169 @@ class _Targets:
 def check_references(sources: Sources) -> tuple[list[Diagnostic], Counter[str]]:
     """Every unknown id and key, and the warnings of things unused; with, for each file that could not be
     read, how many checks of other files it prevented."""
+    check = _Check(sources)
     problems: list[Diagnostic] = []
-    targets = _Targets(sources)
-    topics = sources.topics.data if sources.topics and isinstance(sources.topics.data, dict) else {}
-    cited: set[str] = set()
-    used_evidence: set[str] = set()
+    for rule in _REFERENCE_RULES:  # in order: the problems are reported in the order the rules find them
+        problems.extend(rule(check))
+    return problems, check.targets.prevented
+
+
+class _Check:
+    """What the rules of check_references share: the sources, whether a target is missing, and what the
+    rules so far found in use (the rules that warn of things unused run last, and read it)."""
+
+    def __init__(self, sources: Sources):
+        self.sources = sources
+        self.targets = _Targets(sources)
+        self.topics = sources.topics.data if sources.topics and isinstance(sources.topics.data, dict) else {}
+        self.cited: set[str] = set()
+        self.used_evidence: set[str] = set()
+
+
+def _unknown_reference_keys(check: _Check) -> Iterator[Diagnostic]:
+    """Every citation's key is in references.bib; each one is noted as cited."""
+    sources = check.sources
     documents = [*sources.claims.values(), *sources.evidence.values(), *sources.charts.values()]
     documents.extend(d for d in (sources.timeline, sources.glossary, sources.not_assessed) if d is not None)
     for document in documents:
         for path, key in _walk_citations(document.data):
-            cited.add(key)
-            if targets.missing("references", key, sources.references):
-                problems.append(_unknown(document, path, "reference key", key, sources.references,
-                                         "references.bib"))
-    for document in sources.charts.values():
+            check.cited.add(key)
+            if check.targets.missing("references", key, sources.references):
+                yield _unknown(document, path, "reference key", key, sources.references, "references.bib")
+
+
+def _unknown_chart_topics(check: _Check) -> Iterator[Diagnostic]:
+    for document in check.sources.charts.values():
         topic = document.data.get("topic") if isinstance(document.data, dict) else None
-        if isinstance(topic, str) and targets.missing("topics", topic, topics):
-            problems.append(_unknown(document, ("topic",), "topic", topic, topics, "topics.yml"))
+        if isinstance(topic, str) and check.targets.missing("topics", topic, check.topics):
+            yield _unknown(document, ("topic",), "topic", topic, check.topics, "topics.yml")
+
+
+def _unknown_topics_and_charts(check: _Check) -> Iterator[Diagnostic]:
+    """The topics and charts that claims and evidence items list."""
+    sources, targets = check.sources, check.targets
     for document in [*sources.claims.values(), *sources.evidence.values()]:
         for i, topic in enumerate(_list(document.data, "topics")):
-            if isinstance(topic, str) and targets.missing("topics", topic, topics):
-                problems.append(_unknown(document, ("topics", i), "topic", topic, topics, "topics.yml"))
+            if isinstance(topic, str) and targets.missing("topics", topic, check.topics):
+                yield _unknown(document, ("topics", i), "topic", topic, check.topics, "topics.yml")
         for i, chart in enumerate(_list(document.data, "charts")):
             if isinstance(chart, str) and targets.missing("charts", chart, sources.charts):
-                problems.append(_unknown(document, ("charts", i), "chart", chart, sources.charts, "charts/"))
+                yield _unknown(document, ("charts", i), "chart", chart, sources.charts, "charts/")
+
+
+def _unknown_evidence_of_claims(check: _Check) -> Iterator[Diagnostic]:
+    """The evidence items that claims list; each one is noted as used."""
+    sources = check.sources
     for document in sources.claims.values():
         for i, link in enumerate(_list(document.data, "evidence")):
             evidence_id = link.get("id") if isinstance(link, dict) else None
             if isinstance(evidence_id, str):
-                used_evidence.add(evidence_id)
-                if targets.missing("evidence", evidence_id, sources.evidence):
-                    problems.append(_unknown(document, ("evidence", i, "id"), "evidence id", evidence_id,
-                                             sources.evidence, "evidence/"))
-    for kind, of_kind in (("claim", sources.claims), ("evidence", sources.evidence)):
+                check.used_evidence.add(evidence_id)
+                if check.targets.missing("evidence", evidence_id, sources.evidence):
+                    yield _unknown(document, ("evidence", i, "id"), "evidence id", evidence_id, sources.evidence,
+                                   "evidence/")
+
+
+def _figure_links(check: _Check) -> Iterator[Diagnostic]:
+    for kind, of_kind in (("claim", check.sources.claims), ("evidence", check.sources.evidence)):
         for document in of_kind.values():
-            problems.extend(_check_figure_links(document, kind, sources, targets))
-    for document in sources.charts.values():
-        problems.extend(_check_chart(document, sources, targets))
+            yield from _check_figure_links(document, kind, check.sources, check.targets)
+
+
+def _chart_points(check: _Check) -> Iterator[Diagnostic]:
+    for document in check.sources.charts.values():
+        yield from _check_chart(document, check.sources, check.targets)
         # Evidence a chart plots is in use even when no claim lists it (a claimant's own figures, say).
         for series in _list(document.data, "series"):
-            used_evidence.update(str(p.get("evidence")) for p in _list(series, "points") if isinstance(p, dict))
-    if sources.timeline is not None and isinstance(sources.timeline.data, list):
-        for i, event in enumerate(sources.timeline.data):
-            for key, known, where in (("claims", sources.claims, "claims/"),
-                                      ("evidence", sources.evidence, "evidence/")):
-                for j, item in enumerate(_list(event, key)):
-                    if isinstance(item, str) and targets.missing(key, item, known):
-                        problems.append(_unknown(sources.timeline, (i, key, j), f"{key} id", item, known, where))
-    if sources.not_assessed is not None and isinstance(sources.not_assessed.data, list):
-        for i, entry in enumerate(sources.not_assessed.data):
-            for j, item in enumerate(_list(entry, "related")):
-                if isinstance(item, str) and targets.missing("claims", item, sources.claims):
-                    problems.append(_unknown(sources.not_assessed, (i, "related", j), "claim id", item,
-                                             sources.claims, "claims/"))
-    if sources.questions is not None and isinstance(sources.questions.data, list):
-        for i, question in enumerate(sources.questions.data):
-            for j, item in enumerate(_list(question, "claims")):
-                if isinstance(item, str) and targets.missing("claims", item, sources.claims):
-                    problems.append(_unknown(sources.questions, (i, "claims", j), "claim id", item, sources.claims,
-                                             "claims/"))
-    problems.extend(_check_series(sources, targets))
+            check.used_evidence.update(str(p.get("evidence")) for p in _list(series, "points")
+                                       if isinstance(p, dict))
+
+
+def _unknown_timeline_ids(check: _Check) -> Iterator[Diagnostic]:
+    sources = check.sources
+    if sources.timeline is None or not isinstance(sources.timeline.data, list):
+        return
+    for i, event in enumerate(sources.timeline.data):
+        for key, known, where in (("claims", sources.claims, "claims/"), ("evidence", sources.evidence, "evidence/")):
+            for j, item in enumerate(_list(event, key)):
+                if isinstance(item, str) and check.targets.missing(key, item, known):
+                    yield _unknown(sources.timeline, (i, key, j), f"{key} id", item, known, where)
+
+
+def _unknown_claims_of_lists(check: _Check) -> Iterator[Diagnostic]:
+    """The claims that the list of claims not assessed (its 'related') and the questions name."""
+    sources = check.sources
+    for document, key in ((sources.not_assessed, "related"), (sources.questions, "claims")):
+        if document is None or not isinstance(document.data, list):
+            continue
+        for i, entry in enumerate(document.data):
+            for j, item in enumerate(_list(entry, key)):
+                if isinstance(item, str) and check.targets.missing("claims", item, sources.claims):
+                    yield _unknown(document, (i, key, j), "claim id", item, sources.claims, "claims/")
+
+
+def _series(check: _Check) -> Iterator[Diagnostic]:
+    return _check_series(check.sources, check.targets)
+
+
+def _redirects(check: _Check) -> Iterator[Diagnostic]:
+    """A redirect is from an id no file has any more, to one that exists."""
+    redirects = check.sources.redirects
+    if redirects is None or not isinstance(redirects.data, dict):
+        return
+    for folder in REDIRECTED:
+        known = check.sources.items.get(folder, {})
+        mapping = redirects.data.get(folder)
+        for old, new in (mapping.items() if isinstance(mapping, dict) else []):
+            if old in known:
+                yield redirects.diagnostic(
+                    (folder, old), f"'{old}' is redirected but {folder}/{old}.yml still exists",
+                    "a redirect is for an id that was renamed: remove the redirect or the file", key=True)
+            if isinstance(new, str) and check.targets.missing(folder, new, known):
+                yield _unknown(redirects, (folder, old), f"{folder} id", new, known, f"{folder}/")
+
+
+def _unused_evidence(check: _Check) -> Iterator[Diagnostic]:
+    """After the rules that note what claims and charts use."""
     # A claim file that could not be read uses evidence nobody can see: 'not used' would be noise then.
-    claims_all_read = not any(u.startswith("claims/") for u in sources.unreadable)
-    if sources.redirects is not None and isinstance(sources.redirects.data, dict):
-        for folder in REDIRECTED:
-            known = sources.items.get(folder, {})
-            mapping = sources.redirects.data.get(folder)
-            for old, new in (mapping.items() if isinstance(mapping, dict) else []):
-                if old in known:
-                    problems.append(sources.redirects.diagnostic(
-                        (folder, old), f"'{old}' is redirected but {folder}/{old}.yml still exists",
-                        "a redirect is for an id that was renamed: remove the redirect or the file", key=True))
-                if isinstance(new, str) and targets.missing(folder, new, known):
-                    problems.append(_unknown(sources.redirects, (folder, old), f"{folder} id", new, known,
-                                             f"{folder}/"))
-    for evidence_id, document in sources.evidence.items():
-        if evidence_id not in used_evidence and claims_all_read:
-            problems.append(Diagnostic(document.display, 1, 1,
-                                       f"evidence '{evidence_id}' is not used by any claim or chart",
-                                       "list it under the evidence of the claims it bears on",
-                                       severity="warning"))
+    if any(u.startswith("claims/") for u in check.sources.unreadable):
+        return
+    for evidence_id, document in check.sources.evidence.items():
+        if evidence_id not in check.used_evidence:
+            yield Diagnostic(document.display, 1, 1, f"evidence '{evidence_id}' is not used by any claim or chart",
+                             "list it under the evidence of the claims it bears on", severity="warning")
+
+
+def _reference_problems(check: _Check) -> Iterator[Diagnostic]:
+    """Each reference is cited (after the rule that notes the citations), and readers can find its source."""
+    sources = check.sources
     for key, reference in sources.references.items():
-        if key not in cited:
-            problems.append(Diagnostic(sources.bib_display(), reference.line, 1,
-                                       f"reference '{key}' is not cited anywhere",
-                                       "cite it from a claim or evidence item, or remove it",
-                                       severity="warning"))
+        if key not in check.cited:
+            yield Diagnostic(sources.bib_display(), reference.line, 1, f"reference '{key}' is not cited anywhere",
+                             "cite it from a claim or evidence item, or remove it", severity="warning")
         if reference.flawed:  # its own problems are reported; the checks below would only repeat them
             continue
         if not reference.link and not reference.offline:
-            problems.append(Diagnostic(sources.bib_display(), reference.line, 1,
-                                       f"reference '{key}' has neither a doi nor a url",
-                                       "add doi = {...} or url = {...} so readers can find the source; if no "
-                                       "copy is online, say so in offline = {...}"))
+            yield Diagnostic(sources.bib_display(), reference.line, 1, f"reference '{key}' has neither a doi nor a url",
+                             "add doi = {...} or url = {...} so readers can find the source; if no copy is online, "
+                             "say so in offline = {...}")
         # A web page can change or vanish: the reader needs the day it was read, or a copy that cannot
         # change. An uncited reference already has its warning (cite it or remove it); one is enough.
-        if reference.url and not reference.accessed and not reference.archive_url and key in cited:
-            problems.append(Diagnostic(sources.bib_display(), reference.line, 1,
-                                       f"web reference '{key}' has neither an access date nor an archived copy",
-                                       "after reading the live page, add urldate = {YYYY-MM-DD}; add archiveurl = "
-                                       "{...} where an archived copy (e.g. the Wayback Machine's) exists; never "
-                                       "guess either", severity="warning"))
-    return problems, targets.prevented
+        if reference.url and not reference.accessed and not reference.archive_url and key in check.cited:
+            yield Diagnostic(sources.bib_display(), reference.line, 1,
+                             f"web reference '{key}' has neither an access date nor an archived copy",
+                             "after reading the live page, add urldate = {YYYY-MM-DD}; add archiveurl = {...} where "
+                             "an archived copy (e.g. the Wayback Machine's) exists; never guess either",
+                             severity="warning")
+
+
+# check_references' rules, run in this order. The order is the order of the problems reported, and the rules
+# that warn of things unused (evidence, references) come after those that note every use.
+_REFERENCE_RULES: list[Callable[[_Check], Iterator[Diagnostic]]] = [
+    _unknown_reference_keys, _unknown_chart_topics, _unknown_topics_and_charts, _unknown_evidence_of_claims,
+    _figure_links, _chart_points, _unknown_timeline_ids, _unknown_claims_of_lists, _series, _redirects,
+    _unused_evidence, _reference_problems,
+]
 
 
 def _check_series(sources: Sources, targets: _Targets) -> Iterator[Diagnostic]:

@@ -33,7 +33,7 @@ from compendium.edition import Edition
 from compendium.evidence_table import EvidenceRow, evidence_rows, stance_counts
 from compendium.figurelinks import FigureLink, LinkedText, finding_anchor
 from compendium.model import Chart, Citation, Claim, Compendium, Evidence, Figure, Reference
-from compendium.pdf.method import Run, read_method
+from compendium.pdf.method import Method, Run, read_method
 from compendium.schemas import schema
 from compendium.settings import SiteSettings
 from compendium.text import BIDI_AND_INVISIBLE
@@ -490,43 +490,17 @@ def print_document(compendium: Compendium, cover: Cover, paper: str = "a4") -> d
     if method is not None:
         builder.method_anchors = {"method", *(anchor for _, anchor, _ in method.headings)}
     claims = builder.claims
-    first = claims[0] if claims else None
-    sections = [("summary", "Summary"), ("at-a-glance", "Verdicts at a glance"), ("claims", "Claims")]
-    if compendium.glossary:
-        sections.append(("glossary", "Glossary"))
-    sections.append(("evidence", "Evidence"))
-    if has_timeline:
-        sections.append(("timeline", "Timeline"))
-    if method is not None:
-        sections.append(("method", method.title))
-    sections.append(("references", "References"))
+    sections = _sections(compendium, has_timeline, method)
     claim_items = [builder.claim(c) for c in claims]
     evidence_items = [builder.evidence(e) for e in compendium.evidence.values()]
     # The list of charts, in the order they are drawn (each with the first claim, or evidence item, showing it).
     drawn = [chart for item in [*claim_items, *evidence_items] for chart in item["charts"] if chart["home"]]
-    # The running header's marks, numbered in printed order (the template finds them by number).
-    marks: dict[str, dict[str, Any]] = {"contents": {"mark": 1, "section": "Contents", "item": ""}}
-    count = 1
-    for anchor, title in sections:
-        count += 1
-        marks[anchor] = {"mark": count, "section": title, "item": ""}
-        for item in {"claims": claim_items, "evidence": evidence_items}.get(anchor, []):
-            count += 1
-            item["mark"] = {"mark": count, "section": title, "item": item.pop("running")}
+    marks, count = _marks(sections, claim_items, evidence_items)
     # How many digits the page numbers have, about (a first guess while Typst lays the pages out).
     pages = 5 + 2 * len(claims) + len(compendium.evidence) + len(compendium.references) // 8
     return {
         "language": LANGUAGE, "paper": PAPERS[paper],
-        "cover": {
-            "title": cover.title, "description": cover.description, "edition": cover.edition_text,
-            "year": cover.edition.date[:4], "printed": cover.printed_text, "url": cover.url,
-            # mkdocs.yml's copyright line, as the site's footer gives it; else the licence the compendium states.
-            "licence": cover.licence or (f"Text and data: {one_line(compendium.licence.name)}"
-                                         if compendium.licence else ""),
-            "contents": f"{len(compendium.claims)} claims, {len(compendium.evidence)} evidence items, "
-                        f"{len(compendium.charts)} charts, {len(compendium.references)} sources",
-            "example": f"claim C1, {one_line(first.title)}" if first else "claim C1, …",
-        },
+        "cover": _cover(compendium, cover, claims[0] if claims else None),
         "counts": {"claims": len(compendium.claims), "evidence": len(compendium.evidence),
                    "references": len(compendium.references)},
         "style": STYLE_NAME,
@@ -545,4 +519,47 @@ def print_document(compendium: Compendium, cover: Cover, paper: str = "a4") -> d
         "references": builder.references(has_timeline),
         "marks": marks, "mark_count": count,
         "digits": len(str(pages)), "run": EVIDENCE_RUN,
+    }
+
+
+def _sections(compendium: Compendium, has_timeline: bool, method: Method | None) -> list[tuple[str, str]]:
+    """The document's sections in printed order, as (anchor, title): those with nothing to print left out."""
+    sections = [("summary", "Summary"), ("at-a-glance", "Verdicts at a glance"), ("claims", "Claims")]
+    if compendium.glossary:
+        sections.append(("glossary", "Glossary"))
+    sections.append(("evidence", "Evidence"))
+    if has_timeline:
+        sections.append(("timeline", "Timeline"))
+    if method is not None:
+        sections.append(("method", method.title))
+    sections.append(("references", "References"))
+    return sections
+
+
+def _marks(sections: list[tuple[str, str]], claim_items: list[dict[str, Any]],
+           evidence_items: list[dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], int]:
+    """The running header's marks, numbered in printed order (the template finds them by number), and how many
+    there are. Each claim and evidence item's running text moves into its mark."""
+    marks: dict[str, dict[str, Any]] = {"contents": {"mark": 1, "section": "Contents", "item": ""}}
+    count = 1
+    for anchor, title in sections:
+        count += 1
+        marks[anchor] = {"mark": count, "section": title, "item": ""}
+        for item in {"claims": claim_items, "evidence": evidence_items}.get(anchor, []):
+            count += 1
+            item["mark"] = {"mark": count, "section": title, "item": item.pop("running")}
+    return marks, count
+
+
+def _cover(compendium: Compendium, cover: Cover, first: Claim | None) -> dict[str, str]:
+    """The cover's text; its example of a citation names the first claim."""
+    return {
+        "title": cover.title, "description": cover.description, "edition": cover.edition_text,
+        "year": cover.edition.date[:4], "printed": cover.printed_text, "url": cover.url,
+        # mkdocs.yml's copyright line, as the site's footer gives it; else the licence the compendium states.
+        "licence": cover.licence or (f"Text and data: {one_line(compendium.licence.name)}"
+                                     if compendium.licence else ""),
+        "contents": f"{len(compendium.claims)} claims, {len(compendium.evidence)} evidence items, "
+                    f"{len(compendium.charts)} charts, {len(compendium.references)} sources",
+        "example": f"claim C1, {one_line(first.title)}" if first else "claim C1, …",
     }

@@ -116,19 +116,42 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
     linker = TermLinker(compendium.glossary)
     env = _environment(compendium, linker)
     citer = PageCiter(settings, edition, compendium.root / PAGE_CITATION_CACHE)
+    chart_points = {c.id: plotted_points(c, compendium) for c in compendium.charts.values()}
     common: dict[str, Any] = {
         "claims": compendium.claims, "evidence": compendium.evidence, "charts": compendium.charts,
-        "topics": compendium.topics, "backlinks": compendium.backlinks,
-        "chart_points": {c.id: plotted_points(c, compendium) for c in compendium.charts.values()},
+        "topics": compendium.topics, "backlinks": compendium.backlinks, "chart_points": chart_points,
         "claims_in_order": compendium.claims_by_prominence(),
         "not_assessed": compendium.not_assessed, "series": compendium.series,
     }
-    pages: dict[str, str | bytes] = {}
 
     def render(template: str, **context: Any) -> str:
         linker.start_page()  # each page explains a term the first time it uses it
         return env.get_template(template).render(**common, **context)
 
+    # Each kind of page in turn, in a fixed order (the dict's, in which write_pages writes them); search labels
+    # and sharing metadata are added once every Markdown page is made, and before the data files.
+    pages: dict[str, str | bytes] = {}
+    pages.update(_item_pages(render, compendium, settings, citer))
+    pages.update(_index_and_topic_pages(render, compendium, settings))
+    page_titles = _page_titles(compendium)
+    pages.update(_single_pages(render, compendium, settings, page_titles))
+    pages.update(_chart_pages(render, compendium, settings, citer, chart_points, page_titles))
+    pages.update(_record_pages(render, compendium, settings, citer))
+    pages.update(_home_parts(render, compendium))
+    add_search(pages, compendium)  # before the data files: only the Markdown pages are labelled
+    add_sharing(pages, compendium, settings)
+    pages.update(export_files(compendium, settings, edition))
+    for old, new in compendium.redirects.items():
+        pages[f"{old}/index.html"] = _redirect_page(new.split("/", 1)[1], settings.page_url(new))
+    for name in ("compendium.css", "indexes.js"):
+        pages[f"{ASSETS}/{name}"] = resources.files("compendium.web").joinpath(f"assets/{name}").read_text("utf-8")
+    return pages
+
+
+def _item_pages(render: Callable[..., str], compendium: Compendium, settings: SiteSettings,
+                citer: PageCiter) -> dict[str, str]:
+    """A page for each claim, evidence item and series of releases."""
+    pages = {}
     for claim in compendium.claims.values():
         rows = evidence_rows(claim, compendium)
         pages[f"claims/{claim.id}.md"] = render(
@@ -149,18 +172,30 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
             summary=releases_phrase(tuple(dict.fromkeys(i.series.release for i in items if i.series)),
                                     series.frequency).capitalize(),
             edit_url=settings.edit_url(SINGLE_FILES["series"]) or None)
-    pages["claims/index.md"] = render("claims_index.md.j2", **_claims_index_context(compendium))
-    pages["evidence/index.md"] = render("evidence_index.md.j2", **_evidence_index_context(compendium))
-    pages["topics/index.md"] = render("topics_index.md.j2")
+    return pages
+
+
+def _index_and_topic_pages(render: Callable[..., str], compendium: Compendium,
+                           settings: SiteSettings) -> dict[str, str]:
+    """The lists of claims, of evidence and of topics, and a page for each topic."""
+    pages = {"claims/index.md": render("claims_index.md.j2", **_claims_index_context(compendium)),
+             "evidence/index.md": render("evidence_index.md.j2", **_evidence_index_context(compendium)),
+             "topics/index.md": render("topics_index.md.j2")}
     for topic in compendium.topics.values():
         pages[f"topics/{topic.id}.md"] = render(
             "topic.md.j2", topic=topic, claim_ids=compendium.backlinks.claims_by_topic.get(topic.id, ()),
             edit_url=settings.edit_url(SINGLE_FILES["topics"]) or None,
             evidence_ids=compendium.backlinks.evidence_by_topic.get(topic.id, ()))
-    page_titles = _page_titles(compendium)
+    return pages
+
+
+def _single_pages(render: Callable[..., str], compendium: Compendium, settings: SiteSettings,
+                  page_titles: dict[str, str]) -> dict[str, str]:
+    """The pages of which there is one: the references, and (where the compendium has them) the timeline,
+    the glossary and the claims not assessed; then the fields' reference and the about page."""
     formatted = format_references(compendium.references, compendium.root / REFERENCES_CACHE)
-    pages["references.md"] = render("references.md.j2", references=compendium.references, formatted=formatted,
-                                    page_titles=page_titles, style_name=STYLE_NAME)
+    pages = {"references.md": render("references.md.j2", references=compendium.references, formatted=formatted,
+                                     page_titles=page_titles, style_name=STYLE_NAME)}
     if compendium.timeline:
         pages["timeline.md"] = render("timeline.md.j2", timeline=compendium.timeline)
     if compendium.glossary:
@@ -172,31 +207,35 @@ def render_pages(compendium: Compendium, settings: SiteSettings, edition: Editio
                                 figure_chars=FIGURE_CHARS)
     pages["about.md"] = render("about.md.j2", about=compendium.about, repo_url=settings.repo_url,
                                site_name=settings.site_name, edit_url=settings.edit_url(CONFIG_FILE) or None)
-    pages["charts/index.md"] = render("charts_index.md.j2", page_titles=page_titles, gallery=_gallery(compendium),
-                                      chart_summaries=_chart_summaries(compendium, common["chart_points"]))
+    return pages
+
+
+def _chart_pages(render: Callable[..., str], compendium: Compendium, settings: SiteSettings, citer: PageCiter,
+                 chart_points: dict[str, list[PlottedPoint]], page_titles: dict[str, str]) -> dict[str, str]:
+    """The gallery of charts, and a page for each chart."""
+    pages = {"charts/index.md": render("charts_index.md.j2", page_titles=page_titles, gallery=_gallery(compendium),
+                                       chart_summaries=_chart_summaries(compendium, chart_points))}
     for chart in compendium.charts.values():
         pages[f"charts/{chart.id}.md"] = render(
-            "chart.md.j2", chart=chart, points=common["chart_points"][chart.id], page_titles=page_titles,
+            "chart.md.j2", chart=chart, points=chart_points[chart.id], page_titles=page_titles,
             shown_on=compendium.backlinks.pages_by_chart.get(chart.id, ()),
             permalink=settings.page_url(f"charts/{chart.id}") if settings.site_url else None,
             citation=citer.cite(f"charts/{chart.id}", chart.title), edit_url=settings.edit_url(chart.file) or None)
+    return pages
+
+
+def _record_pages(render: Callable[..., str], compendium: Compendium, settings: SiteSettings,
+                  citer: PageCiter) -> dict[str, str]:
+    """The record of changes (as a page and as an Atom feed) and the page of the data and how to cite it."""
     changes = changelog.changes(compendium)
-    pages["changelog.md"] = render("changelog.md.j2", changes=changes)
-    pages["feed.xml"] = changelog.atom_feed(changes, settings)
+    pages = {"changelog.md": render("changelog.md.j2", changes=changes),
+             "feed.xml": changelog.atom_feed(changes, settings)}
     ratings: dict[str, int] = schema("claim")["$defs"]["rating"]["x-rating-values"]
     pages["data.md"] = render(
         "data.md.j2", edition_citation=citer.cite("", f"{settings.site_name}: the whole edition"),
         rating_values=sorted(ratings.items(), key=lambda item: -item[1]), licence=compendium.licence,
         counts={"claims": len(compendium.claims), "evidence": len(compendium.evidence),
                 "references": len(compendium.references)})
-    pages.update(_home_parts(render, compendium))
-    add_search(pages, compendium)  # before the data files: only the Markdown pages are labelled
-    add_sharing(pages, compendium, settings)
-    pages.update(export_files(compendium, settings, edition))
-    for old, new in compendium.redirects.items():
-        pages[f"{old}/index.html"] = _redirect_page(new.split("/", 1)[1], settings.page_url(new))
-    for name in ("compendium.css", "indexes.js"):
-        pages[f"{ASSETS}/{name}"] = resources.files("compendium.web").joinpath(f"assets/{name}").read_text("utf-8")
     return pages
 
 
