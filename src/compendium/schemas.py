@@ -386,3 +386,28 @@ def _type_words(expected: object) -> str:
     if isinstance(expected, list):
         return " or ".join(words.get(str(t), str(t)) for t in expected)
     return words.get(str(expected), str(expected))
+
+
+def _enum_node(kind: str, path: tuple[str, ...]) -> dict[str, Any]:
+    """The schema of the enum at path (keys from the top of the kind's schema), its $refs followed."""
+    node, current = resolve_ref(schema(kind), f"{kind}.schema.json")
+    for part in path:
+        node, current = resolve_ref(node[part], current)
+    return node
+
+
+def enum_values(kind: str, *path: str) -> tuple[str, ...]:
+    """The values of the enum at path, in the schema's order: enum_values("claim", "$defs", "rating")."""
+    return tuple(_enum_node(kind, path)["enum"])
+
+
+def labels(kind: str, *path: str, which: str = "x-labels") -> dict[str, str]:
+    """The words readers see for each value of the enum at path, in the enum's order: its x-labels, or
+    another map beside it (which="x-short-labels", "x-enum-descriptions"; common.schema.json says which
+    there are). labels("evidence", "properties", "quality", "properties", "design")["rct"] is
+    "randomised controlled trial"."""
+    node = _enum_node(kind, path)
+    words: dict[str, str] = node.get(which, {})
+    if missing := [value for value in node["enum"] if value not in words]:
+        raise KeyError(f"{kind}.schema.json: the enum at {'/'.join(path)} has no {which} for {', '.join(missing)}")
+    return {value: words[value] for value in node["enum"]}

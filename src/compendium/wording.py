@@ -3,44 +3,48 @@
 from __future__ import annotations
 
 from compendium.model import Figure, Verdict
-from compendium.schemas import schema
+from compendium.schemas import labels, schema
 from compendium.units import range_text, value_text
 
-VERIFICATION = {"verified": "checked against the source", "secondary": "known only from a secondary source",
-                "unverified": "not yet checked against the source"}
-INDEPENDENCE = {"yes": "independent of the programme", "no": "not independent of the programme",
-                "unclear": "independence unclear"}
-DESIGNS = {"rct": "randomised controlled trial", "systematic-review": "systematic review",
-           "cohort": "observational cohort", "service-evaluation": "service evaluation",
-           "official-statistics": "official statistics", "economic-evaluation": "economic evaluation",
-           "qualitative": "qualitative study", "case-series": "case series",
-           "official-document": "official document", "commentary": "commentary", "journalism": "journalism"}
-SIDES = {"proponent": "speaks for the programme", "critic": "a critic of the programme",
-         "other": "neither for nor against the programme"}
+# The labels of enum values are the schemas' (their x-labels, and the other sets of words beside them):
+# these are read from there, under the names the stages import.
+_QUALITY = ("evidence", "properties", "quality", "properties")
+_SIDE = ("claim", "properties", "claimant", "properties", "side")
+_STANCE = ("claim", "properties", "evidence", "items", "properties", "stance")
+_CERTAINTY = ("common", "$defs", "certainty")
+VERIFICATION = labels("common", "$defs", "verification")
+INDEPENDENCE = labels(*_QUALITY, "independent")
+DESIGNS = labels(*_QUALITY, "design")
+SIDES = labels(*_SIDE)
 # Who makes claims, as the lists (the site's and the PDF's) group them: (side, label).
-SIDE_GROUPS = (("proponent", "Its proponents"), ("critic", "Its critics"), ("other", "Others"))
-STANCE_WORDS = {"supports": "for", "contradicts": "against", "qualifies": "qualifying"}
-STANCE_LABELS = {"supports": "Supports", "contradicts": "Contradicts", "qualifies": "Qualifies"}
+SIDE_GROUPS = tuple(labels(*_SIDE, which="x-group-labels").items())
+STANCE_WORDS = labels(*_STANCE, which="x-short-labels")
+STANCE_LABELS = labels(*_STANCE)
+CERTAINTY = labels(*_CERTAINTY)  # "very-low" -> "very low"
 # A certainty grade drawn as GRADE's tables draw it (filled circles out of four). Decoration: the word is
 # always written beside it, and screen readers are not given the symbols.
-CERTAINTY_SYMBOLS = {"high": "\u2295\u2295\u2295\u2295", "moderate": "\u2295\u2295\u2295\u25ef",
-                     "low": "\u2295\u2295\u25ef\u25ef", "very-low": "\u2295\u25ef\u25ef\u25ef"}
-INDEPENDENT_SHORT = {"yes": "yes", "no": "no", "unclear": "unclear"}  # under the heading "Independent"
+CERTAINTY_SYMBOLS = labels(*_CERTAINTY, which="x-symbols")
+# What each grade of certainty means (the PDF's method section, its "Grading the evidence" table).
+CERTAINTY_MEANINGS = labels(*_CERTAINTY, which="x-enum-descriptions")
+INDEPENDENT_SHORT = labels(*_QUALITY, "independent", which="x-short-labels")  # under the heading "Independent"
+FREQUENCIES = labels("series", "additionalProperties", "properties", "frequency")
+RATING_LABELS = labels("claim", "$defs", "rating")
 
 
 def releases_phrase(releases: tuple[str, ...], frequency: str | None) -> str:
     """How many releases of a series, and of which periods: "7 yearly releases, 2012-13 to 2018-19"."""
     count = len(releases)
-    what = f"{count} {frequency + ' ' if frequency else ''}release{'s' if count != 1 else ''}"
+    what = f"{count} {FREQUENCIES[frequency] + ' ' if frequency else ''}release{'s' if count != 1 else ''}"
     if not releases:
         return what
     return f"{what}, {releases[0]}" if count == 1 else f"{what}, {releases[0]} to {releases[-1]}"
 
 
 def rating_label(rating: str) -> str:
-    """The engine's own label for a rating ("mostly-accurate" -> "Mostly accurate"); pages show the
-    compendium's (Compendium.verdicts), which is this one unless mkdocs.yml's extra.verdicts words it."""
-    return rating.replace("-", " ").capitalize()
+    """The engine's own label for a rating ("mostly-accurate" -> "Mostly accurate", the schema's x-labels);
+    pages show the compendium's (Compendium.verdicts), which is this one unless mkdocs.yml's extra.verdicts
+    words it."""
+    return RATING_LABELS[rating]
 
 
 def engine_verdicts() -> dict[str, Verdict]:

@@ -28,7 +28,7 @@ from compendium.paths import (
     SINGLE_FILES,
     generated,
 )
-from compendium.schemas import schema
+from compendium.schemas import enum_values, labels, schema
 from compendium.web.engine_config import NOT_IN_NAV
 from compendium.web.render import HOME_PARTS
 from compendium.wording import rating_label
@@ -56,13 +56,7 @@ def nav_lines(left_out: dict[str, str] | None = None) -> list[str]:
     return lines
 # What each verdict of the scale means, as a new compendium's method page first says it (its editors may
 # reword it: the words are theirs).
-VERDICT_WORDS = {
-    "accurate": "The evidence, including evidence independent of the claimant, bears the claim out as stated.",
-    "mostly-accurate": "The claim holds in substance, but needs a caveat a reader should know.",
-    "misleading": "The number may be right on its own terms, but stated as it was it leaves a wrong impression.",
-    "inaccurate": "Evidence of adequate certainty goes against the claim.",
-    "unproven": "The evidence is too weak, too indirect or too conflicting to say whether the claim is true.",
-}
+VERDICT_WORDS = labels("claim", "$defs", "rating", which="x-short-descriptions")
 # The examples a new compendium starts with, by kind: each points at the ones before it.
 EXAMPLES = {"topic": "example-topic", "reference": "example-source", "evidence": "example-evidence",
             "chart": "example-chart", "claim": "example-claim"}
@@ -209,7 +203,7 @@ def method_page() -> str:
     """A new compendium's method page: a placeholder for its own account, then a section for each anchor the
     generated pages link to, and one for each verdict of the scale."""
     ratings = schema("claim")["$defs"]["rating"]["enum"]
-    levels = schema("claim")["properties"]["verdict"]["properties"]["certainty"]["enum"]
+    levels = enum_values("common", "$defs", "certainty")
     parts = ["# Method\n", f"{MARK} say how this compendium finds its claims and its evidence, what it leaves out, "
              "and who decides a verdict. The headings below carry the anchors every claim page links to: keep "
              "each `{ #anchor }` (`compendium validate` checks that they are here), and word the sections as "

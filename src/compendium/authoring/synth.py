@@ -25,13 +25,14 @@ import yaml
 # init's mkdocs.yml, whose navigation is tests/sample/mkdocs.yml's (tests/test_synth.py checks that the settings
 # agree): every page the build generates must be in it or in not_in_nav, or `mkdocs build --strict` stops.
 from compendium.authoring.new_compendium import VERDICT_WORDS, mkdocs_yml
+from compendium.schemas import enum_values
 
-RATINGS = ("accurate", "mostly-accurate", "misleading", "inaccurate", "unproven")
-DESIGNS = ("rct", "systematic-review", "cohort", "service-evaluation", "official-statistics",
-           "economic-evaluation", "qualitative", "case-series", "official-document", "commentary", "journalism")
-STANCES = ("supports", "contradicts", "qualifies")
-SIDES = ("proponent", "critic", "other")
-CERTAINTIES = ("high", "moderate", "low", "very-low")
+# The values of the schemas' enums, in their order (the random choices follow it).
+RATINGS = enum_values("claim", "$defs", "rating")
+DESIGNS = enum_values("evidence", "properties", "quality", "properties", "design")
+STANCES = enum_values("claim", "properties", "evidence", "items", "properties", "stance")
+SIDES = enum_values("claim", "properties", "claimant", "properties", "side")
+CERTAINTIES = enum_values("common", "$defs", "certainty")
 CHART_KINDS = ("comparison-bars", "comparison-bars", "funnel", "time-series")
 OTHER_UNITS = ("count", "gbp", "effect-size", "sessions", "days")
 LOCATORS = ("abstract", "p. {n}", "Table {n}", "chapter {n}", "section {n}", "Figure {n}", "para. {n}")

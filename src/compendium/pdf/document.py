@@ -40,8 +40,11 @@ from compendium.text import BIDI_AND_INVISIBLE
 from compendium.text import plain_paragraphs as paragraphs
 from compendium.units import format_number
 from compendium.wording import (
+    CERTAINTY,
+    CERTAINTY_MEANINGS,
     DESIGNS,
     INDEPENDENCE,
+    INDEPENDENT_SHORT,
     SIDE_GROUPS,
     SIDES,
     STANCE_LABELS,
@@ -53,13 +56,8 @@ from compendium.wording import (
 
 PAPERS = {"a4": "a4", "letter": "us-letter"}  # --paper choice -> Typst's paper name
 LANGUAGE = "en-GB"
-# The method page's words for each grade of certainty (its "Grading the evidence" table).
-CERTAINTIES = {
-    "high": "Further research is very unlikely to change the finding.",
-    "moderate": "Further research may change the size of the finding, but probably not its direction.",
-    "low": "Further research is likely to change the finding.",
-    "very-low": "The finding is very uncertain.",
-}
+# The method page's words for each grade of certainty (its "Grading the evidence" table): the schema's.
+CERTAINTIES = CERTAINTY_MEANINGS
 # Evidence items a run of pages holds: the evidence section starts a new page after so many, so that
 # Typst can lay the runs out in parallel (a run a core).
 EVIDENCE_RUN = 20
@@ -322,7 +320,7 @@ class _Builder:
             "side": claim.side or "other", "side_label": SIDES.get(claim.side or "other", ""),
             "rating": claim.rating, "rating_label": self.compendium.verdicts[claim.rating].label,
             "rating_description": self.compendium.verdicts[claim.rating].meaning,
-            "certainty": claim.certainty or "", "certainty_label": (claim.certainty or "").replace("-", " "),
+            "certainty": claim.certainty or "", "certainty_label": CERTAINTY.get(claim.certainty or "", ""),
             "conclusion": linked_paragraphs(claim.conclusion),
             "conclusion_line": first_sentence(claim.conclusion.plain if claim.conclusion else None),
             "figure": self.figure(claim.figure) if claim.figure else None,
@@ -352,7 +350,7 @@ class _Builder:
 
     def _evidence_about(self, evidence_id: str) -> str:
         q = self.compendium.evidence[evidence_id].quality
-        return (f"{DESIGNS.get(q.design, q.design)}, {q.certainty.replace('-', ' ')} certainty, "
+        return (f"{DESIGNS.get(q.design, q.design)}, {CERTAINTY[q.certainty]} certainty, "
                 f"{INDEPENDENCE.get(q.independent, q.independent)}.")
 
     # --- evidence ---
@@ -366,9 +364,9 @@ class _Builder:
             quality.append(["Sample size", format_number(q.sample_size)])
         if q.outcome_measure:
             quality.append(["Outcome measure", one_line(q.outcome_measure)])
-        quality += [["Independent of the programme", q.independent],
+        quality += [["Independent of the programme", INDEPENDENT_SHORT[q.independent]],
                     ["Peer reviewed", "yes" if q.peer_reviewed else "no"],
-                    ["Certainty", q.certainty.replace("-", " ")]]
+                    ["Certainty", CERTAINTY[q.certainty]]]
         if q.conflicts_of_interest:
             quality.append(["Conflicts of interest", one_line(q.conflicts_of_interest)])
         used_by = []
@@ -379,7 +377,7 @@ class _Builder:
         return {
             "anchor": here, "label": label, "title": one_line(item.title),
             "running": f"{label} · {truncate(item.title)}",
-            "certainty": q.certainty, "certainty_label": q.certainty.replace("-", " "),
+            "certainty": q.certainty, "certainty_label": CERTAINTY[q.certainty],
             "design": DESIGNS.get(q.design, q.design),
             "topics": ", ".join(one_line(self.compendium.topics[t].title) for t in item.topics),
             "source": self.citation(item.source), "summary": linked_paragraphs(item.summary),

@@ -42,6 +42,7 @@ from compendium.web.searchmeta import add_search, front_matter_value
 from compendium.web.sharemeta import add_sharing
 from compendium.web.terms import TermLinker
 from compendium.wording import (
+    CERTAINTY,
     CERTAINTY_SYMBOLS,
     DESIGNS,
     INDEPENDENCE,
@@ -78,7 +79,7 @@ def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environme
                       f"{{ .cx-verdict .cx-verdict--{rating} }}")
 
     def certainty_badge(certainty: str, base: str) -> Markup:
-        return Markup(f"[Certainty: {escape_inline(certainty.replace('-', ' '))}]({base}method.md#certainty)"
+        return Markup(f"[Certainty: {escape_inline(CERTAINTY[certainty])}]({base}method.md#certainty)"
                       f"{{ .cx-certainty .cx-certainty--{certainty} }}")
 
     def figure_link(link: FigureLink, base: str) -> Markup:
@@ -101,7 +102,7 @@ def _environment(compendium: Compendium, linker: TermLinker) -> jinja2.Environme
         figure_value=figure_value, linkify=lambda html: Markup(link_urls(html)),
         verification=VERIFICATION.__getitem__, independence=INDEPENDENCE.__getitem__,
         design=lambda v: DESIGNS.get(v, v), stance_word=STANCE_WORDS.__getitem__,
-        certainty=lambda v: v.replace("-", " "), side_label=SIDES.__getitem__,
+        certainty=CERTAINTY.__getitem__, side_label=SIDES.__getitem__,
         certainty_symbols=CERTAINTY_SYMBOLS.__getitem__, independent_short=INDEPENDENT_SHORT.__getitem__,
         stance_label=STANCE_LABELS.__getitem__, series_anchor=lambda claim_id: Markup(f"claim-{claim_id}"),
         releases=lambda row, series=None: releases_phrase(row.releases, (row.series or series).frequency

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from compendium.model import Claim, Compendium
+from compendium.wording import CERTAINTY
 
 # Claims, by prominence (1, a headline claim, to 5). Steps of 1.2: a claim matching one more of the words
 # searched for outranks a claim up to four steps more prominent; among claims matching alike, the more
@@ -145,7 +146,7 @@ def page_search(path: str, compendium: Compendium, forms: Forms | None = None) -
         tag = label(f"Claim · {compendium.verdicts[claim.rating].label}") + f"<span hidden> {html.escape(words)}</span>"
         return {"search": {"boost": CLAIM_BOOST[claim.prominence]}, "tags": [tag]}
     if kind == "evidence" and name in compendium.evidence:
-        certainty = compendium.evidence[name].quality.certainty.replace("-", " ")
+        certainty = CERTAINTY[compendium.evidence[name].quality.certainty]
         return {"search": {"boost": ITEM_BOOST}, "tags": [label(f"Evidence · {certainty.capitalize()} certainty")]}
     if kind == "topics" and name in compendium.topics:
         return {"search": {"boost": ITEM_BOOST}, "tags": [label("Topic")]}

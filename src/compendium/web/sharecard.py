@@ -77,7 +77,10 @@ def _address(settings: SiteSettings) -> str:
 
 
 def _certainty(claim: Claim) -> str:
-    return f"Certainty of the evidence: {claim.certainty.replace('-', ' ')}" if claim.certainty else ""
+    # Imported here: a build with nothing changed checks the cards with this module, and reads no schema.
+    from compendium.wording import CERTAINTY
+
+    return f"Certainty of the evidence: {CERTAINTY[claim.certainty]}" if claim.certainty else ""
 
 
 def claim_card(claim: Claim, settings: SiteSettings, verdict_label: str) -> Card:

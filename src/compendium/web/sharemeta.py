@@ -23,6 +23,7 @@ from compendium.settings import SiteSettings
 from compendium.text import cut_at_word
 from compendium.web.searchmeta import with_front_matter
 from compendium.web.sharecard import claim_card, share_image, site_card
+from compendium.wording import CERTAINTY
 
 # X shows at most 200 characters of a card's description, and search engines cut theirs shorter on their
 # own. A claim's title is at most 120 characters (claim.schema.json), so its verdict always fits.
@@ -46,7 +47,7 @@ def claim_description(claim: Claim, verdict_label: str) -> str:
     """A claim page's description; verdict_label is its verdict in the compendium's words."""
     verdict = f"Verdict: {verdict_label}"
     if claim.certainty:
-        verdict += f" (certainty: {claim.certainty.replace('-', ' ')})"
+        verdict += f" (certainty: {CERTAINTY[claim.certainty]})"
     return trimmed(" ".join(part for part in (_sentence(claim.title), f"{verdict}.",
                                             claim.conclusion.plain if claim.conclusion else "") if part))
 
@@ -85,7 +86,7 @@ def page_description(path: str, page: str, compendium: Compendium) -> str:
         return claim_description(claim, compendium.verdicts[claim.rating].label)
     if kind == "evidence" and name in compendium.evidence:
         item = compendium.evidence[name]
-        certainty = item.quality.certainty.replace("-", " ")
+        certainty = CERTAINTY[item.quality.certainty]
         return trimmed(f"{_sentence(item.title)} Evidence of {certainty} certainty: {item.summary}")
     if kind == "topics" and name in compendium.topics:
         return trimmed(compendium.topics[name].description)
