@@ -42,7 +42,7 @@ check-links: site    ## Build the site, then check its internal links and anchor
 	$(BIN)/compendium check-links
 
 test: $(STAMP)        ## Run the tests (and name the slowest)
-	$(BIN)/python -m pytest --durations=15
+	PYTHONDONTWRITEBYTECODE=1 $(BIN)/python -m pytest --durations=15
 
 lint: $(STAMP)        ## ruff and mypy, as in pre-commit and CI
 	$(BIN)/ruff check src tests bench build_charts.py
