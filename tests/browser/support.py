@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,12 +17,14 @@ from typing import Any
 import yaml
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from conftest import REPO, TESTS
+from conftest import REPO
 
 CHROMIUM = Path(os.environ.get("COMPENDIUM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = TESTS / "artifacts"  # Screenshots, git-ignored.
+# Screenshots, to look at: outside the repository, which the tests leave as they found it (COMPENDIUM_ARTIFACTS
+# names another folder).
+ARTIFACTS = Path(os.environ.get("COMPENDIUM_ARTIFACTS") or Path(tempfile.gettempdir()) / "compendium-screenshots")
 PHONE = {"width": 375, "height": 812}
 
 # One page of each kind, in the sample compendium.

@@ -200,7 +200,7 @@ SCREENS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "he
 @pytest.mark.parametrize("size", SCREENS)
 def test_screenshots_of_home_claim_and_chart_pages(chromium: Browser, sample_site: Site, real_site: Site,
                                                   sample_host: Site, artifacts: Path, size: str, palette: str) -> None:
-    """tests/artifacts/<page>-<phone|laptop>-<light|dark>.png: the home page, a claim page, the chart gallery, a
+    """<artifacts>/<page>-<phone|laptop>-<light|dark>.png: the home page, a claim page, the chart gallery, a
     chart's own page, a topic and the About page of the record, the sample's claim page with its chart, and the
     page a missing address gets, to be looked at."""
     shots = {"home": (real_site, ""), "claim": (real_site, "claims/recovery-rate-50-percent/"),
