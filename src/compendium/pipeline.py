@@ -88,15 +88,14 @@ def _check(root: Path) -> tuple[Report, Compendium | None]:
     return report, link(sources)
 
 
-def _write_pdf(compendium: Compendium, edition: Edition, target: Path, paper: str, result: BuildResult,
-               log: Callable[[str], None]) -> str:
+def _write_pdf(compendium: Compendium, settings: SiteSettings, edition: Edition, target: Path, paper: str,
+               result: BuildResult, log: Callable[[str], None]) -> str:
     """The PDF edition stage; returns its problem ('' for none), which is also kept in result."""
     from compendium.pdf import PdfError, read_cover, write_pdf
-    from compendium.settings import read_settings
 
     start = time.perf_counter()
     try:
-        cover = read_cover(read_settings(compendium.root), edition)
+        cover = read_cover(settings, edition)
         result.pdf = write_pdf(compendium, cover, target, paper, log=log)
     except PdfError as problem:
         result.pdf_problem = str(problem)
@@ -154,11 +153,11 @@ def build(root: Path, *, site_dir: Path | None = None, strict: bool = False, mak
             def finish(staging: Path) -> str:
                 from compendium.pdf import PDF_NAME
 
-                return _write_pdf(compendium, edition, staging / PDF_NAME, paper, result, log)
+                return _write_pdf(compendium, settings, edition, staging / PDF_NAME, paper, result, log)
 
             _site(root, site_dir, builder, finish if pdf else None, result)
         elif pdf_file is not None:
-            _write_pdf(compendium, edition, pdf_file, paper, result, log)
+            _write_pdf(compendium, settings, edition, pdf_file, paper, result, log)
     except OSError as error:  # a full disk, a read-only folder: the previous site is left as it was
         result.os_problem = describe(error)
     return result
