@@ -49,7 +49,7 @@ lint: $(STAMP)        ## ruff and mypy, as in pre-commit and CI
 	$(BIN)/mypy
 
 bench: $(STAMP)       ## Time the build and the PDF (real record, synthetic N=100 and 1,000) into BENCHMARKS.md (~20 min)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench
 
 golden: $(STAMP)      ## Regenerate the golden files of the rendered test pages
 	$(BIN)/python -m pytest tests/test_render.py tests/test_bad_inputs.py --update-golden

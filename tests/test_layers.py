@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "compendium"
+BENCH = PACKAGE.parent.parent / "bench"  # the benchmark, held to the same length of function and docstrings
 STAGES = ("input", "charts", "web", "pdf", "linkcheck")
 # What runs the stages: the commands and the pipeline may import any stage; authoring's commands write a
 # contributor's files and read them back, with the input stage's loader and the web stage's page names.
@@ -80,21 +81,26 @@ def _closure(module: str) -> set[str]:
     return seen
 
 
-@pytest.mark.parametrize("module", sorted(_modules()))
-def test_every_module_says_what_it_is_for(module: str) -> None:
-    path = _modules()[module]
-    if path.name == "__main__.py":
+def _bench_modules() -> list[Path]:
+    return sorted(BENCH.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", [*_modules().values(), *_bench_modules()],
+                         ids=lambda p: p.relative_to(PACKAGE.parent.parent).as_posix())
+def test_every_module_says_what_it_is_for(path: Path) -> None:
+    if path.name == "__main__.py" and path.is_relative_to(PACKAGE):
         return
     docstring = ast.get_docstring(ast.parse(path.read_text("utf-8")))
-    assert docstring and len(docstring) > 20, f"{path.relative_to(PACKAGE)} opens with no docstring"
+    assert docstring and len(docstring) > 20, f"{path} opens with no docstring"
 
 
 def long_functions(paths: list[Path] | None = None) -> list[str]:
-    """Each function longer than MAX_FUNCTION_LINES in paths (by default every module of the engine), as
-    'web/render.py:120 render_pages (75)'."""
+    """Each function longer than MAX_FUNCTION_LINES in paths (by default every module of the engine and of the
+    benchmark), as 'web/render.py:120 render_pages (75)'."""
     found = []
-    for path in _modules().values() if paths is None else paths:
-        name = path.relative_to(PACKAGE) if path.is_relative_to(PACKAGE) else path.name
+    for path in [*_modules().values(), *_bench_modules()] if paths is None else paths:
+        name = path.relative_to(PACKAGE) if path.is_relative_to(PACKAGE) else \
+            path.relative_to(BENCH.parent) if path.is_relative_to(BENCH) else path.name
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 lines = (node.end_lineno or node.lineno) - node.lineno + 1
