@@ -17,7 +17,7 @@ import jinja2
 
 from bench.formats import FILTERS, ratio, same_or_each
 from bench.measure import REPO, Run
-from bench.results import Builders, Hot, Results, Scenario, ServeResult, Validation
+from bench.results import BuilderRun, Builders, Hot, Results, Scenario, ServeResult, Validation
 from bench.targets import Target, pdf_targets, targets
 
 NOTES_BEGIN, NOTES_END = "<!-- NOTES: kept by bench/run.py -->", "<!-- END NOTES -->"
@@ -103,33 +103,54 @@ def pdf_section(scenarios: list[Scenario], when: str = "") -> str:
     return render("pdf.md.j2", heading=PDF_HEADING, when=when, rows=rows, targets=lines)
 
 
+def _builder_row(name: str, r: BuilderRun) -> dict[str, Any]:
+    report = r.run.report
+    return {"name": name, "measured": True, "label": r.label, "ok": report["ok"], "problem": report["problem"],
+            "site": report["timings"].get(r.builder), "wall": r.run.wall, "peak": r.run.peak_bytes, "pages": r.pages,
+            "search": r.search_bytes}
+
+
 def builders_section(results: Builders, when: str) -> str:
-    return render("builders.md.j2", heading=BUILDERS_HEADING, when=when, results=results)
+    rows: list[dict[str, Any]] = []
+    for name, runs in results.items():
+        rows += ([{"name": name, "measured": False, "problem": runs}] if isinstance(runs, str) else
+                 [_builder_row(name, r) for r in runs])
+    return render("builders.md.j2", heading=BUILDERS_HEADING, when=when, rows=rows)
 
 
 def serve_section(s: ServeResult, when: str) -> str:
     data: dict[str, Any] = {"heading": SERVE_HEADING, "when": when, "serve": s, "measured": bool(s.ours and s.plain)}
     if data["measured"]:
         median = statistics.median
-        data |= {"rows": [(f"`compendium serve`: the claim's YAML file (`claims/{s.claim}.yml`) saved", s.ours,
-                           s.ours_cpu),
-                          ("plain `mkdocs serve`: the claim's generated Markdown page saved", s.plain, s.plain_cpu)],
-                 "ratio": ratio(median(s.ours), median(s.plain)), "cpu_ratio": ratio(median(s.ours_cpu),
-                                                                                      median(s.plain_cpu))}
-    return render("serve.md.j2", median=statistics.median, **data)
+        rows = [(f"`compendium serve`: the claim's YAML file (`claims/{s.claim}.yml`) saved", s.ours, s.ours_cpu),
+                ("plain `mkdocs serve`: the claim's generated Markdown page saved", s.plain, s.plain_cpu)]
+        data |= {"rows": [{"label": label, "median": median(walls), "walls": walls, "median_cpu": median(cpus),
+                           "cpus": cpus} for label, walls, cpus in rows],
+                 "ratio": ratio(median(s.ours), median(s.plain)),
+                 "cpu_ratio": ratio(median(s.ours_cpu), median(s.plain_cpu))}
+    return render("serve.md.j2", **data)
+
+
+def _big_row(s: Scenario) -> dict[str, Any]:
+    if not s.cold:
+        return {"name": s.name, "measured": False, "problem": s.problem}
+    return {"name": s.name, "measured": True, "claims": s.claims, "charts": s.charts, "pages": s.pages,
+            "wall": _walls(s, "cold"), "cpu": s.median("cold", lambda r: r.cpu),
+            "peak": s.median("cold", lambda r: r.peak_bytes),
+            "stages": [s.stage("cold", key) for key in ("load+validate+resolve", "charts", "pages", "mkdocs")],
+            "largest": max(s.claim_page_sizes, default=None)}
 
 
 def big_section(scenarios: list[Scenario], when: str) -> str:
-    rows = [{"scenario": s, "wall": _walls(s, "cold"), "cpu": s.median("cold", lambda r: r.cpu),
-             "peak": s.median("cold", lambda r: r.peak_bytes),
-             "stages": [s.stage("cold", key) for key in ("load+validate+resolve", "charts", "pages", "mkdocs")],
-             "largest": max(s.claim_page_sizes, default=None)} for s in scenarios]
-    return render("big.md.j2", heading=BIG_HEADING, when=when, rows=rows)
+    return render("big.md.j2", heading=BIG_HEADING, when=when, rows=[_big_row(s) for s in scenarios])
 
 
 def validate_section(validations: list[Validation], when: str) -> str:
-    return render("validate.md.j2", heading=VALIDATE_HEADING, when=when, validations=validations,
-                  median=statistics.median)
+    median = statistics.median
+    rows = [{"name": v.name, "problem": v.problem} if v.problem else
+            {"name": v.name, "problem": "", "counts": v.counts, "checks": median(v.checks), "wall": median(v.walls),
+             "cpu": median(v.cpus), "runs": len(v.checks)} for v in validations]
+    return render("validate.md.j2", heading=VALIDATE_HEADING, when=when, rows=rows)
 
 
 def _validation(s: Scenario) -> float | None:
@@ -169,7 +190,8 @@ def profile_section(hot: Hot | None, hot_name: str) -> str:
 
 
 def problems_section(failed: list[Scenario]) -> str:
-    return render("problems.md.j2", failed=failed) if failed else ""
+    problems = [{"name": s.name, "problem": s.problem.strip()[:2000]} for s in failed]
+    return render("problems.md.j2", failed=problems) if failed else ""
 
 
 def full_report(results: Results, info: dict[str, str], runs: int, load: tuple[str, str], notes: str,
