@@ -22,7 +22,9 @@ def bench_big(n: int, work: Path, log: Log) -> Scenario:
     scenario = Scenario(f"synthetic N={n}")
     try:
         began = time.perf_counter()
-        source = synthesize(work / f"synthetic-{n}-source", n)
+        # A folder of its own: the validation's, or a --sizes scenario's, of the same n may be there already,
+        # built or not, and `compendium synth` writes only into a new folder.
+        source = synthesize(work / f"synthetic-{n}-big", n)
         log(f"  N = {n}: written by compendium synth in {time.perf_counter() - began:.1f} s")
         scenario.claims, scenario.charts = count_files(source, "claims"), count_files(source, "charts")
         scenario.cold.append(cold := measured_build(source))
