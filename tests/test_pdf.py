@@ -605,3 +605,13 @@ def test_real_record_pdf(real_record: Path, real_site: Path) -> None:
         row = table[start:stop if stop > 0 else len(table)]
         assert rating_label(claim.rating) in row, claim.id
         assert _unbroken(f"{_words(first_sentence(_words(claim.conclusion or '')))} {page + 1}") in row, (claim.id, row)
+
+
+def test_a_typst_process_that_dies_is_reported_with_its_cause() -> None:
+    """Typst runs in a process of its own (pdf/worker.py): one stopped by the system, or ending without its
+    report, gives a message that says so, not a PDF of nothing."""
+    from compendium.pdf.typeset import _failure
+
+    assert "out of memory" in _failure(-9, {}, b"")
+    assert "status 101" in _failure(101, {}, b"thread 'main' panicked") and "panicked" in _failure(101, {}, b"panicked")
+    assert _failure(1, {"error": "bad", "hints": ["h"]}, b"").endswith("bad\n  hint: h")

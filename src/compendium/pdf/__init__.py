@@ -5,6 +5,7 @@
     method.py    the method page's Markdown as the same kind of data
     typeset.py   Typst lays it out with the template pdf/compendium.typ, in one compile, into
                  a tagged PDF (PDF/UA-1) with links, named destinations, bookmarks and page numbers
+    worker.py    that compile, in a process of its own (its memory freed once the PDF is written)
 
 The PDF is cached: the same print document, template, charts, fonts and Typst give the same PDF, so a
 build with nothing changed copies the last one, once its bytes are checked against the record.
@@ -56,7 +57,7 @@ def _cached(cached_pdf: Path, cached_key: Path, key: str) -> tuple[bytes, int] |
 def _cache_key(document: str, charts_dir: Path, chart_ids: list[str], timestamp: int, cache: Path) -> str:
     """The PDF depends on the print document, the template and the charts, and on what lays it out:
     Typst's version, the fonts it finds (as recorded in cache, see recorded_fonts), the code that calls it."""
-    code = (Path(__file__).parent / "typeset.py").read_text("utf-8")
+    code = "".join((Path(__file__).parent / name).read_text("utf-8") for name in ("typeset.py", "worker.py"))
     digest = hashlib.sha256("\0".join([f"typst {typst_version()}", *STANDARDS, str(timestamp), code, template(),
                                        *recorded_fonts(cache / FONTS_RECORD), document]).encode())
     for chart_id in sorted(chart_ids):

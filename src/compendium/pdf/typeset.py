@@ -7,8 +7,10 @@ the content for screen readers and reflow, and embeds the fonts, subset.
 
 One compile is two layout passes: the first finds where every label is, the second prints the pages
 found (the template keeps every page number at one width, so that nothing moves and Typst needs no third
-pass to check). Its memory is Typst's own: about 1 MB a page laid out (as much for plain paragraphs of
-text), kept until the PDF is written, so that a document of thousands of pages needs gigabytes.
+pass to check). Its memory is Typst's own: about 1.2 MiB a page laid out (0.9 MiB without the second
+pass, about 1 MiB for plain paragraphs of text), kept until the PDF is written, so that a document of
+thousands of pages needs gigabytes. The compile runs in a process of its own (pdf/worker.py), so that this
+memory goes back to the system with the PDF, rather than staying with the build for its remaining steps.
 
 The template (pdf/compendium.typ) reads the print document from sys.inputs as JSON: contributor
 text reaches Typst only as strings, which it shows as text. The compiler's root is the folder of the
@@ -20,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import warnings
+import subprocess
+import sys
 from collections.abc import Callable
 from contextlib import suppress
 from functools import cache
@@ -32,6 +35,7 @@ from compendium.files import read_record, write_file
 from compendium.pdf.errors import PdfError
 
 TEMPLATE = "compendium.typ"
+WORKER = "worker.py"  # run by path in a fresh interpreter: one compile, and its memory freed after
 STANDARDS = ["ua-1"]  # PDF/UA-1: tagged, with language, title and alternative text on every chart
 # The fonts the template asks for first; Typst falls back to its own (Libertinus Serif) when missing.
 FONTS = ("Liberation Serif", "Liberation Sans", "DejaVu Sans")
@@ -125,24 +129,46 @@ def typeset(document: str, charts_dir: Path, timestamp: int, log: Callable[[str]
     """The print document (document.py's data, as JSON) laid out by the template, as a tagged PDF's bytes.
 
     charts_dir: the compiler's root, the only folder it may read (the chart SVGs are in it);
-    timestamp: the PDF's creation date in seconds since 1970 (so that one edition gives the same bytes)."""
-    typst = load_typst()
+    timestamp: the PDF's creation date in seconds since 1970 (so that one edition gives the same bytes).
+    Typst runs in a process of its own (pdf/worker.py), whose memory is freed when the PDF is written."""
+    load_typst()  # the message that says how to install it, before a process is started for it
     missing = fonts()[1]
     if missing:
         log(f"pdf: the fonts {', '.join(missing)} are not installed; Typst uses its own instead ({FONT_PACKAGES})")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # compile_with_warnings returns them
-        try:
-            pdf, found = typst.compile_with_warnings(
-                template().encode("utf-8"), root=str(charts_dir), format="pdf",
-                sys_inputs={"document": document}, pdf_standards=STANDARDS, timestamp=timestamp)
-        except typst.TypstError as exc:
-            hints = "".join(f"\n  hint: {hint}" for hint in getattr(exc, "hints", []) or [])
-            raise PdfError(f"Typst could not lay out the PDF edition: {getattr(exc, 'message', exc)}{hints}") from exc
-        except RuntimeError as exc:
-            raise PdfError(f"Typst could not lay out the PDF edition: {exc}") from exc
-    for warning in found:
-        log(f"pdf: Typst: {getattr(warning, 'message', warning)}")
-    if not isinstance(pdf, bytes):
+    source = template().encode("utf-8")
+    worker = Path(__file__).with_name(WORKER)
+    # -P: the worker's folder is not put on the module path, where its neighbours could shadow a module.
+    command = [sys.executable, "-P", str(worker), str(charts_dir), str(timestamp), ",".join(STANDARDS),
+               str(len(source))]
+    done = subprocess.run(command, input=source + document.encode("utf-8"), capture_output=True, check=False)
+    outcome = _outcome(done.stderr)
+    if done.returncode != 0 or "warnings" not in outcome:
+        raise PdfError(_failure(done.returncode, outcome, done.stderr))
+    for warning in outcome["warnings"]:
+        log(f"pdf: Typst: {warning}")
+    if not done.stdout:
         raise PdfError("Typst returned no PDF")
-    return pdf
+    return done.stdout
+
+
+def _outcome(stderr: bytes) -> dict[str, Any]:
+    """The worker's last line on its standard error (see worker.py), or {} when it wrote none."""
+    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+    try:
+        outcome = json.loads(lines[-1]) if lines else {}
+    except ValueError:
+        return {}
+    return outcome if isinstance(outcome, dict) else {}
+
+
+def _failure(status: int, outcome: dict[str, Any], stderr: bytes) -> str:
+    """What to tell the reader when the worker wrote no PDF."""
+    if "error" in outcome:
+        hints = "".join(f"\n  hint: {hint}" for hint in outcome.get("hints", []))
+        return f"Typst could not lay out the PDF edition: {outcome['error']}{hints}"
+    if status < 0:
+        how = "signal 9, which is how the system stops a process that runs out of memory" if status == -9 \
+            else f"signal {-status}"
+        return f"Typst's process was stopped before it wrote the PDF edition ({how})"
+    said = stderr.decode("utf-8", "replace").strip()[-2000:]
+    return f"Typst's process ended (status {status}) without writing the PDF edition" + (f": {said}" if said else "")
