@@ -56,3 +56,28 @@ def test_unusable_files_raise_with_position(tmp_path: Path, text: str | bytes, e
     except YamlError as error:
         problems = [d.format_text() for d in error.diagnostics]
     assert problems and problems[0].startswith(expected), problems
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # No backslash and no forbidden character in the file: only white space is looked for, and found.
+    ('title: "   "\nother: fine\n', ["x.yml:1:8: error: the text is only white space"]),
+    # An escape can bring in a character the file does not hold: every text is then checked in full.
+    ('title: "a\\x07b"\n', ["x.yml:1:8: error: the text holds the control character U+0007 at character 2"]),
+    ('"k\\x01": 1\n', ["x.yml:1:1: error: the text holds the control character U+0001 at character 2"]),
+    (f"title: {'a' * 20_001}\n", ["x.yml:1:8: error: the text is 20001 characters long, more than 20000"]),
+])
+def test_text_problems_found_with_or_without_the_full_check(tmp_path: Path, text: str, expected: list[str]) -> None:
+    _, problems = _load(tmp_path, text)
+    assert [p.split("\n")[0] for p in problems] == expected
+
+
+def test_positions_found_later_match_the_walk(tmp_path: Path) -> None:
+    """Positions are worked out only when asked for: a duplicate's second value and a refused collection's
+    insides have none, as they are not read."""
+    path = tmp_path / "x.yml"
+    path.write_text("a: 1\nb:\n  - x\n  - {c: 2}\na: [9, 9]\nd: !!set {e: null}\n")
+    document, problems = load_yaml(path, "x.yml")
+    assert len(problems) == 2
+    assert document.values == {(): (1, 1), ("a",): (1, 4), ("b",): (3, 3), ("b", 0): (3, 5), ("b", 1): (4, 5),
+                               ("b", 1, "c"): (4, 9), ("d",): (6, 4)}
+    assert document.keys == {("a",): (1, 1), ("b",): (2, 1), ("b", 1, "c"): (4, 6), ("d",): (6, 1)}

@@ -131,6 +131,14 @@ def text_problem(value: str) -> tuple[str, str] | None:
     return None
 
 
+def may_hide_problems(whole: str) -> bool:
+    """Whether a text cut from whole (a YAML file's scalar, say) could hold a problem text_problem finds
+    other than white space alone. Not when whole is no longer than any text may be, holds no forbidden
+    character, and no backslash: such a text is made of whole's own characters (and of the spaces and line
+    breaks that folding lines makes), since only an escape (\\x01) could bring in another."""
+    return len(whole) > MAX_TEXT_CHARS or "\\" in whole or _FORBIDDEN.search(whole) is not None
+
+
 def quote(value: object) -> str:
     """A value as a message quotes it: in quotes, control characters made visible, at most about 80 characters."""
     text = str(value)

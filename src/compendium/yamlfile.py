@@ -8,15 +8,23 @@ turn into something else.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from compendium.diagnostics import Diagnostic
-from compendium.intake import MAX_YAML_BYTES, IntakeError, quote, read_limited, text_problem, visible
+from compendium.intake import (
+    MAX_YAML_BYTES,
+    IntakeError,
+    may_hide_problems,
+    quote,
+    read_limited,
+    text_problem,
+    visible,
+)
 
 try:  # The C parser is several times faster and gives the same marks.
     from yaml import CSafeLoader as _SafeLoader
@@ -24,9 +32,23 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
 
 
+_CORE = "tag:yaml.org,2002:"
+_TIMESTAMP = _CORE + "timestamp"
+_STR = _CORE + "str"
+_MERGE = _CORE + "merge"
+_TEXT_TAGS = frozenset((_STR, _TIMESTAMP))
+_SEQ, _MAP = _CORE + "seq", _CORE + "map"
+
+# The safe loader's implicit tags (int, float, bool, null, timestamp...), by the first character of a plain
+# scalar that may have them, as its resolver holds them; it has none for any character (key None).
+_IMPLICIT = {first: tuple(found) for first, found in _SafeLoader.yaml_implicit_resolvers.items()}
+assert None not in _IMPLICIT
+
+
 class _Loader(_SafeLoader):
-    """The safe loader without path resolvers (none is registered): the parser calls these two for every
-    node, a third of a million times in a 1,000-claim compendium, only to find that out each time."""
+    """The safe loader without path resolvers (none is registered): the parser calls these three for every
+    node, a third of a million times in a 1,000-claim compendium, and PyYAML's own look for path resolvers
+    each time only to find none."""
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         pass
@@ -34,21 +56,29 @@ class _Loader(_SafeLoader):
     def ascend_resolver(self) -> None:
         pass
 
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's Resolver.resolve, less the path resolvers: a plain scalar's implicit tag, else the default."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _IMPLICIT.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag  # type: ignore[no-any-return]
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
 JsonPath = tuple[str | int, ...]
-# Where a value or key stands, (line, column), kept as a plain tuple rather than a Position: there is one for
-# every value and key (368,000 in a 1,000-claim compendium), and tuples of numbers are quicker to make and
-# soon untracked by the garbage collector, which would otherwise walk every one again as documents pile up.
+# Where a value or key stands, (line, column), kept as a plain tuple rather than a Position: a file with a
+# problem has one for every value and key, and tuples of numbers are quicker to make and soon untracked by
+# the garbage collector.
 Mark = tuple[int, int]
 
 MAX_NODES = 200_000  # Stops alias bombs ("billion laughs") long before memory runs out.
 MAX_DEPTH = 100  # Nesting deeper than any record needs, well before Python's recursion limit.
 
-_CORE = "tag:yaml.org,2002:"
-_TIMESTAMP = _CORE + "timestamp"
-_STR = _CORE + "str"
 # The scalars JSON has (YAML's core schema); other tags (!!binary, !!python/..., !custom) are refused.
 _PLAIN_TAGS = {_CORE + name for name in ("int", "float", "bool", "null")}
-_COLLECTION_TAGS = {_CORE + "map", _CORE + "seq"}
+_COLLECTION_TAGS = {_MAP, _SEQ}
 _COLLECTIONS = (yaml.MappingNode, yaml.SequenceNode)
 MAX_INTEGER = 2**53  # the largest whole number every JSON reader keeps exactly
 _scalars = yaml.constructor.SafeConstructor()
@@ -67,11 +97,28 @@ class YamlDocument:
     path: Path
     display: str
     data: Any
-    values: dict[JsonPath, Mark]
-    keys: dict[JsonPath, Mark]
+    # The file as it was read. Where each value stands is worked out from it only when first asked for: a
+    # compendium that passes its checks never needs it, and finding it for every value (368,000 in a
+    # 1,000-claim compendium) was a third of the time spent reading YAML.
+    text: str
     # Where a problem was already reported while reading (a tag that did not fit, a control character): the
     # schema's complaints about the same value would only repeat it.
     flagged: frozenset[Mark] = frozenset()
+    part: JsonPath = ()  # the keys at which data stands in the file (load_yaml_part), () for the whole file
+
+    @cached_property
+    def _marks(self) -> tuple[dict[JsonPath, Mark], dict[JsonPath, Mark]]:
+        return _positions(self.text, self.part)
+
+    @property
+    def values(self) -> dict[JsonPath, Mark]:
+        """Where each value stands, by its path."""
+        return self._marks[0]
+
+    @property
+    def keys(self) -> dict[JsonPath, Mark]:
+        """Where each mapping key stands, by the path of its value."""
+        return self._marks[1]
 
     def position(self, path: JsonPath, key: bool = False) -> Position:
         """The position of the value at path, or of its key; falls back to the nearest parent."""
@@ -98,36 +145,56 @@ def _mark(node: yaml.Node) -> Mark:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _unsupported_tag(node: yaml.Node) -> bool:
+    """A collection with a tag of its own (!!set, !custom): refused, and nothing inside it is read."""
+    return isinstance(node, _COLLECTIONS) and node.tag not in _COLLECTION_TAGS
+
+
+def _key_problem(key_node: yaml.Node) -> tuple[str, str] | None:
+    """Why a mapping key is not read, as (message, hint), or None for a key that is."""
+    if key_node.tag == _MERGE:
+        return "merge keys (<<) are not supported", "write the fields out in full"
+    if not isinstance(key_node, yaml.ScalarNode):
+        return "a field name must be plain text", "write the field name on the left of the colon"
+    return None
+
+
 class _Builder:
-    def __init__(self, display: str):
+    """Turns nodes into plain data, reporting what cannot be used at its place (the positions of the rest
+    are found later, by _positions, only if a message needs them)."""
+
+    def __init__(self, display: str, thorough: bool):
         self.display = display
-        self.values: dict[JsonPath, Mark] = {}
-        self.keys: dict[JsonPath, Mark] = {}
+        # Whether each text must be checked in full: not when the whole file could hide no problem but white
+        # space (intake.may_hide_problems), which spares 300,000 searches in a 1,000-claim compendium.
+        self.thorough = thorough
         self.problems: list[Diagnostic] = []
         self.count = 0
 
-    def build(self, node: yaml.Node, path: JsonPath) -> Any:
+    def build(self, node: yaml.Node, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlError([Diagnostic(self.display, *_mark(node),
                                         f"the file expands to more than {MAX_NODES} values",
                                         "remove aliases (*name) that repeat large parts of the file")])
-        if len(path) > MAX_DEPTH:
+        if depth > MAX_DEPTH:
             raise YamlError([Diagnostic(self.display, *_mark(node), f"values are nested more than {MAX_DEPTH} deep",
                                         "check the brackets and indentation: no field needs this much nesting")])
-        self.values.setdefault(path, _mark(node))
-        if isinstance(node, _COLLECTIONS) and node.tag not in _COLLECTION_TAGS:
-            self._problem(node, f"the tag {quote(node.tag.replace(_CORE, '!!'))} is not supported",
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            if tag in _TEXT_TAGS:
+                value = node.value
+                if self.thorough or value.isspace():
+                    self._check_text(node, value)
+                return value
+            return self._scalar(node)
+        if tag not in _COLLECTION_TAGS:
+            self._problem(node, f"the tag {quote(tag.replace(_CORE, '!!'))} is not supported",
                           "write the value plainly, without a !tag")
             return None
         if isinstance(node, yaml.MappingNode):
-            return dict(self._mapping(node, path))
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag == _TIMESTAMP or node.tag == _STR:
-            self._check_text(node, node.value)
-            return node.value
-        return self._scalar(node)
+            return self._mapping(node, depth)
+        return [self.build(item, depth + 1) for item in node.value]
 
     def _problem(self, node: yaml.Node, message: str, hint: str) -> None:
         self.problems.append(Diagnostic(self.display, *_mark(node), message, hint))
@@ -158,43 +225,65 @@ class _Builder:
             return 0
         return value
 
-    def _mapping(self, node: yaml.MappingNode, path: JsonPath) -> Iterator[tuple[str, Any]]:
-        seen: dict[str, Mark] = {}
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(Diagnostic(self.display, *_mark(key_node),
-                                                "merge keys (<<) are not supported",
-                                                "write the fields out in full"))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Diagnostic(self.display, *_mark(key_node),
-                                                "a field name must be plain text",
-                                                "write the field name on the left of the colon"))
+            if (refused := _key_problem(key_node)) is not None:
+                self._problem(key_node, *refused)
                 continue
             key = str(key_node.value)
-            where = _mark(key_node)
-            self._check_text(key_node, key)
-            if key in seen:
-                first_line = seen[key][0]
-                self.problems.append(Diagnostic(
-                    self.display, *where, f"duplicate field {quote(key)}",
-                    f"{quote(key)} is already given on line {first_line}; keep one of them"))
+            if self.thorough or key.isspace():
+                self._check_text(key_node, key)
+            if key in mapping:
+                self._problem(key_node, f"duplicate field {quote(key)}",
+                              f"{quote(key)} is already given on line {_first_line(node, key)}; keep one of them")
                 continue
-            seen[key] = where
-            self.keys[(*path, key)] = where
-            yield key, self.build(value_node, (*path, key))
+            mapping[key] = self.build(value_node, depth + 1)
+        return mapping
+
+
+def _first_line(node: yaml.MappingNode, key: str) -> int:
+    """The line of the first of the keys equal to key in a mapping (for a duplicate's message)."""
+    return next(_mark(k)[0] for k, _ in node.value if _key_problem(k) is None and str(k.value) == key)
+
+
+def _positions(text: str, part: JsonPath) -> tuple[dict[JsonPath, Mark], dict[JsonPath, Mark]]:
+    """Where each value and each key of a file stands, by the path of the value: the file composed again
+    (it was once, without error) and walked as _Builder walks it, skipping what it skips."""
+    node: yaml.Node = yaml.compose(text, Loader=_Loader)  # type: ignore[assignment]  # it composed before
+    values: dict[JsonPath, Mark] = {}
+    keys: dict[JsonPath, Mark] = {}
+    for depth, part_key in enumerate(part):
+        key_node, node = next((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part_key)
+        keys[part[: depth + 1]] = _mark(key_node)
+    pending: list[tuple[yaml.Node, JsonPath]] = [(node, part)]
+    while pending:
+        node, path = pending.pop()
+        values.setdefault(path, _mark(node))
+        if isinstance(node, yaml.ScalarNode) or _unsupported_tag(node):
+            continue
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend(((item, (*path, i)) for i, item in enumerate(node.value)))
+            continue
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if _key_problem(key_node) is None and (key := str(key_node.value)) not in seen:
+                seen.add(key)
+                keys[(*path, key)] = _mark(key_node)
+                pending.append((value_node, (*path, key)))
+    return values, keys
 
 
 def load_yaml(path: Path, display: str) -> tuple[YamlDocument, list[Diagnostic]]:
     """Parse one YAML file: its document, and the problems that still let it be checked further
     (a duplicate key keeps its first value). Raises YamlError when the file cannot be used at all."""
-    node = _compose(path, display)
+    text, node = _compose(path, display)
     if node is None:
         raise YamlError([Diagnostic(display, 1, 1, "the file is empty", "fill in the fields")])
-    builder = _Builder(display)
-    data = builder.build(node, ())
+    builder = _Builder(display, may_hide_problems(text))
+    data = builder.build(node, 0)
     flagged = frozenset((d.line, d.column) for d in builder.problems)
-    return YamlDocument(path, display, data, builder.values, builder.keys, flagged), builder.problems
+    return YamlDocument(path, display, data, text, flagged), builder.problems
 
 
 def load_yaml_part(path: Path, display: str, keys: tuple[str, ...]) -> tuple[YamlDocument | None, list[Diagnostic]]:
@@ -202,26 +291,26 @@ def load_yaml_part(path: Path, display: str, keys: tuple[str, ...]) -> tuple[Yam
     mkdocs.yml: read as load_yaml reads a data file, and placed at the same keys in the document, so that
     positions and messages name it where it stands ("in extra.about.editors[1]"). The rest of the file is
     not read (it may hold tags that only its own program understands); None when the keys are not there."""
-    node = _compose(path, display)
-    builder = _Builder(display)
-    for depth, key in enumerate(keys):
+    text, node = _compose(path, display)
+    for key in keys:
         if not isinstance(node, yaml.MappingNode):
             return None, []
-        found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+        found = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key]
         if not found:
             return None, []
-        key_node, node = found[0]
-        builder.keys[keys[: depth + 1]] = _mark(key_node)
+        node = found[0]
     assert node is not None
-    data: Any = builder.build(node, keys)
+    builder = _Builder(display, may_hide_problems(text))
+    data: Any = builder.build(node, len(keys))
     for key in reversed(keys):
         data = {key: data}
     flagged = frozenset((d.line, d.column) for d in builder.problems)
-    return YamlDocument(path, display, data, builder.values, builder.keys, flagged), builder.problems
+    return YamlDocument(path, display, data, text, flagged, keys), builder.problems
 
 
-def _compose(path: Path, display: str) -> yaml.Node | None:
-    """The file's YAML nodes, before any value is made of them; raises YamlError when it cannot be read."""
+def _compose(path: Path, display: str) -> tuple[str, yaml.Node | None]:
+    """The file's text and its YAML nodes, before any value is made of them; raises YamlError when it cannot
+    be read."""
     try:
         raw = read_limited(path, MAX_YAML_BYTES)
     except IntakeError as refused:
@@ -252,4 +341,4 @@ def _compose(path: Path, display: str) -> yaml.Node | None:
                                     "remove it: it is invisible, and pages, feeds and logs cannot show it")]) from None
     except yaml.YAMLError as exc:
         raise YamlError([Diagnostic(display, 0, 0, f"YAML: {visible(str(exc).splitlines()[0])}", "")]) from None
-    return node
+    return text, node
